@@ -1,0 +1,184 @@
+//! Explanation of an evaluation: a tree of the conditions (with their value and the branch
+//! taken) and of every look-up (`C`, `LIQUIDOFF`, variables, `MES`, …) with the value found.
+//! Printed as text for people ([`Trace`]'s `Display`) and as JSON for tools (serde), with a
+//! schema version.
+
+use super::span::{line_col, Span};
+use super::Value;
+use serde::Serialize;
+use std::fmt;
+
+/// Version of the JSON layout of [`Trace`]; bumped on any incompatible change.
+pub const TRACE_SCHEMA_VERSION: u32 = 1;
+
+/// What a trace node records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceKind {
+    /// A `SE … FIMSE`.
+    If,
+    /// The condition of a `SE`, with its boolean value.
+    Condition,
+    /// The `ENTAO` branch was taken.
+    Then,
+    /// The `SENAO` branch was taken.
+    Else,
+    /// The condition was false and there is no `SENAO`: the value is 0.
+    NoElse,
+    /// `C('…')`: an event of the current movement.
+    Event,
+    /// A context variable (`L`, `RC`, …).
+    Variable,
+    /// A formula-local variable.
+    Local,
+    /// `MES`, `ANO`, `PERIODO`.
+    Builtin,
+    /// `LIQUIDOFF(…)`: net pay of a closed movement.
+    History,
+    /// A built-in function call.
+    Function,
+    /// `SETVAR(…)`.
+    SetVar,
+}
+
+/// One step of the evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceNode {
+    /// What kind of step.
+    pub kind: TraceKind,
+    /// The source text of the step, white space collapsed.
+    pub text: String,
+    /// 1-based line of the step in the formula.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The value it produced (`"840.00"`, `"verdadeiro"`); absent if evaluation stopped there.
+    pub value: Option<String>,
+    /// Steps inside it, in evaluation order.
+    pub children: Vec<TraceNode>,
+}
+
+/// The whole explanation of one evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// [`TRACE_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The value of the formula (exact), if it evaluated.
+    pub result: Option<String>,
+    /// The error that stopped it, if any.
+    pub error: Option<String>,
+    /// The top-level steps.
+    pub steps: Vec<TraceNode>,
+}
+
+/// Renders a value the way explanations show it.
+pub(crate) fn show(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(true) => "verdadeiro".to_string(),
+        Value::Bool(false) => "falso".to_string(),
+    }
+}
+
+/// Builds a [`Trace`] while the evaluator runs.
+pub(crate) struct Recorder<'s> {
+    source: &'s str,
+    stack: Vec<TraceNode>,
+    roots: Vec<TraceNode>,
+}
+
+impl<'s> Recorder<'s> {
+    pub(crate) fn new(source: &'s str) -> Self {
+        Recorder {
+            source,
+            stack: Vec::new(),
+            roots: Vec::new(),
+        }
+    }
+
+    pub(crate) fn open(&mut self, kind: TraceKind, span: Span) {
+        let (line, column) = line_col(self.source, span.start as usize);
+        let text = span
+            .text(self.source)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.stack.push(TraceNode {
+            kind,
+            text,
+            line,
+            column,
+            value: None,
+            children: Vec::new(),
+        });
+    }
+
+    pub(crate) fn close(&mut self, value: Option<Value>) {
+        if let Some(mut node) = self.stack.pop() {
+            node.value = value.as_ref().map(show);
+            self.attach(node);
+        }
+    }
+
+    fn attach(&mut self, node: TraceNode) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(node),
+            None => self.roots.push(node),
+        }
+    }
+
+    pub(crate) fn finish(mut self, result: Option<String>, error: Option<String>) -> Trace {
+        while let Some(node) = self.stack.pop() {
+            self.attach(node);
+        }
+        Trace {
+            schema_version: TRACE_SCHEMA_VERSION,
+            result,
+            error,
+            steps: self.roots,
+        }
+    }
+}
+
+fn write_node(f: &mut fmt::Formatter<'_>, node: &TraceNode, depth: usize) -> fmt::Result {
+    let pad = "  ".repeat(depth);
+    let value = node.value.as_deref().unwrap_or("(interrompido)");
+    let short = |t: &str| -> String {
+        if t.chars().count() > 60 {
+            format!("{}…", t.chars().take(59).collect::<String>())
+        } else {
+            t.to_string()
+        }
+    };
+    match node.kind {
+        TraceKind::If => writeln!(f, "{pad}SE (linha {}) → {value}", node.line)?,
+        TraceKind::Condition => writeln!(f, "{pad}condição {} → {value}", short(&node.text))?,
+        TraceKind::Then => writeln!(f, "{pad}ENTAO → {value}")?,
+        TraceKind::Else => writeln!(f, "{pad}SENAO → {value}")?,
+        TraceKind::NoElse => writeln!(f, "{pad}sem SENAO → {value}")?,
+        TraceKind::Event
+        | TraceKind::Variable
+        | TraceKind::Local
+        | TraceKind::Builtin
+        | TraceKind::History
+        | TraceKind::Function
+        | TraceKind::SetVar => writeln!(f, "{pad}{} = {value}", short(&node.text))?,
+    }
+    for child in &node.children {
+        write_node(f, child, depth + 1)?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for node in &self.steps {
+            write_node(f, node, 0)?;
+        }
+        match (&self.result, &self.error) {
+            (_, Some(e)) => writeln!(f, "erro: {e}"),
+            (Some(r), None) => writeln!(f, "resultado: {r}"),
+            (None, None) => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! consignado
+pub mod domain;
+pub mod formula;
+pub mod money;
+pub mod adapters;

@@ -1,0 +1,288 @@
+//! Dinheiro e arredondamento: the one place where the engine rounds.
+//!
+//! Every rounding of a money value in the project goes through [`RoundingPolicy`]. The formula
+//! layer uses [`RoundingPolicy::FORMULA`] (2 places, half away from zero, as RM's
+//! `ARRED(24.50)=25` shows: RM does not use banker's rounding, SPEC §1.6). The consignado rules
+//! use [`RoundingPolicy::LEGAL_CAP`] for what the engine computes itself (default margin, legal
+//! caps): **down** to the centavo, so a result never exceeds the legal percentage (SPEC §2.1).
+//! Both are settings: a configuration may choose another [`RoundingMode`].
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// How a value is brought to its number of decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Metade para longe do zero: 0.005 → 0.01, -0.005 → -0.01 (RM, Questor).
+    HalfUp,
+    /// Trunca em direção ao zero: 1 127.875 → 1 127.87 (Domínio; teto legal).
+    Down,
+    /// Metade para o par (bancário). Not RM's behaviour; offered for completeness.
+    HalfEven,
+}
+
+impl RoundingMode {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        }
+    }
+}
+
+/// A rounding mode together with the number of decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RoundingPolicy {
+    /// The mode.
+    pub mode: RoundingMode,
+    /// Decimal places kept (2 for money).
+    pub places: u32,
+}
+
+impl RoundingPolicy {
+    /// Formula results used as event values (SPEC §1.6): 2 places, half away from zero.
+    pub const FORMULA: RoundingPolicy = RoundingPolicy {
+        mode: RoundingMode::HalfUp,
+        places: 2,
+    };
+    /// What the engine's own rules compute (default margin, legal caps): down to the centavo.
+    pub const LEGAL_CAP: RoundingPolicy = RoundingPolicy {
+        mode: RoundingMode::Down,
+        places: 2,
+    };
+
+    /// A policy with `mode` at 2 places (money).
+    pub const fn money(mode: RoundingMode) -> Self {
+        RoundingPolicy { mode, places: 2 }
+    }
+
+    /// Rounds `value` under this policy. Never panics: `places` above 28 is clamped.
+    pub fn round(self, value: Decimal) -> Decimal {
+        round_dp(value, self.places, self.mode)
+    }
+}
+
+/// Rounds `value` to `places` decimal places with `mode`, clamping `places` to the 28 that
+/// `Decimal` can hold. The single rounding primitive of the project.
+pub fn round_dp(value: Decimal, places: u32, mode: RoundingMode) -> Decimal {
+    let mut rounded = value.round_dp_with_strategy(places.min(28), mode.strategy());
+    // Keep money printable with its places ("240.00"), without changing the value.
+    if rounded.scale() < places.min(28) {
+        rounded.rescale(places.min(28));
+    }
+    rounded
+}
+
+/// Formats a money value with exactly 2 places, as files and reports print it.
+pub fn format_money(value: Decimal) -> String {
+    format!("{:.2}", value)
+}
+
+/// Splits `total` in proportion to `weights` into amounts of `places` decimals by the largest
+/// remainder method (Hamilton): each part is first rounded down, then the units left over go one
+/// by one to the parts with the largest discarded remainder (ties: the earlier part).
+///
+/// The parts add up to exactly `total` rounded down to `places`, and none exceeds its exact
+/// share by a unit or more. Used by the rateio of the margin (SPEC §2.2). Returns `None` when
+/// `weights` is empty, a weight or `total` is negative, the weights add up to zero, or an
+/// operation overflows. Never panics.
+pub fn allocate_largest_remainder(
+    total: Decimal,
+    weights: &[Decimal],
+    places: u32,
+) -> Option<Vec<Decimal>> {
+    let places = places.min(28);
+    if weights.is_empty() || total.is_sign_negative() || weights.iter().any(|w| w.is_sign_negative()) {
+        return None;
+    }
+    let total = round_dp(total, places, RoundingMode::Down);
+    let weight_sum = weights.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w))?;
+    if weight_sum.is_zero() {
+        return None;
+    }
+    let unit = Decimal::new(1, places);
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for w in weights {
+        let exact = total.checked_mul(*w)?.checked_div(weight_sum)?;
+        let floor = round_dp(exact, places, RoundingMode::Down);
+        remainders.push(exact.checked_sub(floor)?);
+        parts.push(floor);
+    }
+    let assigned = parts.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p))?;
+    let leftover = total.checked_sub(assigned)?.checked_div(unit)?.trunc();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    if leftover.is_sign_negative() {
+        // Only reachable through the last digit of an inexact division: take the surplus back
+        // from the parts with the smallest remainder.
+        order.sort_by(|&a, &b| remainders[a].cmp(&remainders[b]).then(b.cmp(&a)));
+        let mut surplus = leftover.abs();
+        for i in order {
+            if surplus <= Decimal::ZERO {
+                break;
+            }
+            if parts[i] >= unit {
+                parts[i] = parts[i].checked_sub(unit)?;
+                surplus = surplus.checked_sub(Decimal::ONE)?;
+            }
+        }
+    } else {
+        order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
+        let mut left = leftover;
+        for i in order.into_iter().cycle().take(weights.len().saturating_mul(2)) {
+            if left <= Decimal::ZERO {
+                break;
+            }
+            parts[i] = parts[i].checked_add(unit)?;
+            left = left.checked_sub(Decimal::ONE)?;
+        }
+    }
+    Some(parts.into_iter().map(|p| round_dp(p, places, RoundingMode::Down)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn rm_rounds_half_away_from_zero() {
+        let p = RoundingPolicy {
+            mode: RoundingMode::HalfUp,
+            places: 0,
+        };
+        assert_eq!(p.round(d("24.50")), d("25"));
+        assert_eq!(p.round(d("24.33")), d("24"));
+        assert_eq!(p.round(d("-24.50")), d("-25"));
+    }
+
+    #[test]
+    fn vendors_differ_on_the_half_centavo() {
+        // Questor: 35 % of 2 152.17 = 753.2595 → 753.26; Domínio: 1 127.875 → 1 127.87.
+        assert_eq!(RoundingPolicy::FORMULA.round(d("753.2595")).to_string(), "753.26");
+        assert_eq!(RoundingPolicy::LEGAL_CAP.round(d("1127.875")).to_string(), "1127.87");
+        assert_eq!(RoundingPolicy::LEGAL_CAP.round(d("240")).to_string(), "240.00");
+    }
+
+    #[test]
+    fn largest_remainder_adds_up_exactly() {
+        let parts = allocate_largest_remainder(d("100.00"), &[d("1"), d("1"), d("1")], 2).unwrap();
+        assert_eq!(parts, vec![d("33.34"), d("33.33"), d("33.33")]);
+        let parts = allocate_largest_remainder(d("300.00"), &[d("50"), d("25"), d("25")], 2).unwrap();
+        assert_eq!(parts, vec![d("150.00"), d("75.00"), d("75.00")]);
+        assert!(allocate_largest_remainder(d("1"), &[], 2).is_none());
+        assert!(allocate_largest_remainder(d("1"), &[d("0")], 2).is_none());
+    }
+}
+
+/// Why a money text was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyParseError {
+    /// Not a number at all.
+    #[error("valor monetário inválido: '{0}'")]
+    Invalid(String),
+    /// Could be read two ways (`1.234`: one thousand or one point two?).
+    #[error("valor monetário ambíguo: '{0}' (use 1234.56, 1234,56 ou 1.234,56)")]
+    Ambiguous(String),
+    /// Beyond the decimal range.
+    #[error("valor monetário fora da faixa: '{0}'")]
+    OutOfRange(String),
+}
+
+/// Reads money as Brazilian files write it (SPEC §3): `1234.56`, `1234,56`, `1.234,56`,
+/// `1234`, with an optional sign and `R$`. A single separator followed by exactly three
+/// digits (`1.234`, `1,234`) is ambiguous — a thousands group or a decimal part — and is
+/// rejected rather than guessed.
+pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
+    let original = text;
+    let invalid = || MoneyParseError::Invalid(original.to_string());
+    let mut s = text.trim();
+    let negative = if let Some(rest) = s.strip_prefix('-') {
+        s = rest.trim_start();
+        true
+    } else {
+        false
+    };
+    if let Some(rest) = s.strip_prefix("R$") {
+        s = rest.trim_start();
+    }
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return Err(invalid());
+    }
+    let dots = s.matches('.').count();
+    let commas = s.matches(',').count();
+    let canonical: String = match (dots, commas) {
+        (0, 0) => s.to_string(),
+        (1, 0) | (0, 1) => {
+            let sep = if dots == 1 { '.' } else { ',' };
+            let (int, frac) = s.split_once(sep).ok_or_else(invalid)?;
+            if int.is_empty() || frac.is_empty() {
+                return Err(invalid());
+            }
+            if frac.len() == 3 && int.len() <= 3 && !int.starts_with('0') {
+                return Err(MoneyParseError::Ambiguous(original.to_string()));
+            }
+            format!("{int}.{frac}")
+        }
+        (_, 0) | (_, 1) => {
+            // Thousands with '.', optional decimal part with ','.
+            let (int, frac) = match s.split_once(',') {
+                Some((i, f)) => (i, Some(f)),
+                None => (s, None),
+            };
+            let groups: Vec<&str> = int.split('.').collect();
+            let well_grouped = !groups[0].is_empty()
+                && groups[0].len() <= 3
+                && groups[1..].iter().all(|g| g.len() == 3);
+            if !well_grouped || frac.is_some_and(|f| f.is_empty() || f.contains('.')) {
+                return Err(invalid());
+            }
+            match frac {
+                Some(f) => format!("{}.{f}", groups.concat()),
+                None => groups.concat(),
+            }
+        }
+        _ => return Err(invalid()),
+    };
+    let value: Decimal = canonical
+        .parse()
+        .map_err(|_| MoneyParseError::OutOfRange(original.to_string()))?;
+    Ok(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn brazilian_and_plain_forms_are_accepted() {
+        for (text, want) in [
+            ("1234.56", "1234.56"),
+            ("1234,56", "1234.56"),
+            ("1.234,56", "1234.56"),
+            ("1.234.567,8", "1234567.8"),
+            ("R$ 1.234,56", "1234.56"),
+            ("-75,5", "-75.5"),
+            ("0.300", "0.300"),
+            ("1234", "1234"),
+            ("1234.567", "1234.567"),
+        ] {
+            assert_eq!(parse_money(text).unwrap().to_string(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_and_broken_forms_are_rejected() {
+        assert!(matches!(parse_money("1.234"), Err(MoneyParseError::Ambiguous(_))));
+        assert!(matches!(parse_money("1,234"), Err(MoneyParseError::Ambiguous(_))));
+        for bad in ["", "abc", "1,234.56", "1.23,4.5", "12.34.56", ",5", "5,", "1 234"] {
+            assert!(parse_money(bad).is_err(), "{bad}");
+        }
+    }
+}
