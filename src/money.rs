@@ -94,11 +94,16 @@ pub fn allocate_largest_remainder(
     places: u32,
 ) -> Option<Vec<Decimal>> {
     let places = places.min(28);
-    if weights.is_empty() || total.is_sign_negative() || weights.iter().any(|w| w.is_sign_negative()) {
+    if weights.is_empty()
+        || total.is_sign_negative()
+        || weights.iter().any(|w| w.is_sign_negative())
+    {
         return None;
     }
     let total = round_dp(total, places, RoundingMode::Down);
-    let weight_sum = weights.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w))?;
+    let weight_sum = weights
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w))?;
     if weight_sum.is_zero() {
         return None;
     }
@@ -111,7 +116,9 @@ pub fn allocate_largest_remainder(
         remainders.push(exact.checked_sub(floor)?);
         parts.push(floor);
     }
-    let assigned = parts.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p))?;
+    let assigned = parts
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(*p))?;
     let leftover = total.checked_sub(assigned)?.checked_div(unit)?.trunc();
     let mut order: Vec<usize> = (0..parts.len()).collect();
     if leftover.is_sign_negative() {
@@ -131,7 +138,11 @@ pub fn allocate_largest_remainder(
     } else {
         order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
         let mut left = leftover;
-        for i in order.into_iter().cycle().take(weights.len().saturating_mul(2)) {
+        for i in order
+            .into_iter()
+            .cycle()
+            .take(weights.len().saturating_mul(2))
+        {
             if left <= Decimal::ZERO {
                 break;
             }
@@ -139,7 +150,12 @@ pub fn allocate_largest_remainder(
             left = left.checked_sub(Decimal::ONE)?;
         }
     }
-    Some(parts.into_iter().map(|p| round_dp(p, places, RoundingMode::Down)).collect())
+    Some(
+        parts
+            .into_iter()
+            .map(|p| round_dp(p, places, RoundingMode::Down))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -165,16 +181,26 @@ mod tests {
     #[test]
     fn vendors_differ_on_the_half_centavo() {
         // Questor: 35 % of 2 152.17 = 753.2595 → 753.26; Domínio: 1 127.875 → 1 127.87.
-        assert_eq!(RoundingPolicy::FORMULA.round(d("753.2595")).to_string(), "753.26");
-        assert_eq!(RoundingPolicy::LEGAL_CAP.round(d("1127.875")).to_string(), "1127.87");
-        assert_eq!(RoundingPolicy::LEGAL_CAP.round(d("240")).to_string(), "240.00");
+        assert_eq!(
+            RoundingPolicy::FORMULA.round(d("753.2595")).to_string(),
+            "753.26"
+        );
+        assert_eq!(
+            RoundingPolicy::LEGAL_CAP.round(d("1127.875")).to_string(),
+            "1127.87"
+        );
+        assert_eq!(
+            RoundingPolicy::LEGAL_CAP.round(d("240")).to_string(),
+            "240.00"
+        );
     }
 
     #[test]
     fn largest_remainder_adds_up_exactly() {
         let parts = allocate_largest_remainder(d("100.00"), &[d("1"), d("1"), d("1")], 2).unwrap();
         assert_eq!(parts, vec![d("33.34"), d("33.33"), d("33.33")]);
-        let parts = allocate_largest_remainder(d("300.00"), &[d("50"), d("25"), d("25")], 2).unwrap();
+        let parts =
+            allocate_largest_remainder(d("300.00"), &[d("50"), d("25"), d("25")], 2).unwrap();
         assert_eq!(parts, vec![d("150.00"), d("75.00"), d("75.00")]);
         assert!(allocate_largest_remainder(d("1"), &[], 2).is_none());
         assert!(allocate_largest_remainder(d("1"), &[d("0")], 2).is_none());
@@ -212,7 +238,11 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
     if let Some(rest) = s.strip_prefix("R$") {
         s = rest.trim_start();
     }
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Err(invalid());
     }
     let dots = s.matches('.').count();
@@ -279,9 +309,17 @@ mod parse_tests {
 
     #[test]
     fn ambiguous_and_broken_forms_are_rejected() {
-        assert!(matches!(parse_money("1.234"), Err(MoneyParseError::Ambiguous(_))));
-        assert!(matches!(parse_money("1,234"), Err(MoneyParseError::Ambiguous(_))));
-        for bad in ["", "abc", "1,234.56", "1.23,4.5", "12.34.56", ",5", "5,", "1 234"] {
+        assert!(matches!(
+            parse_money("1.234"),
+            Err(MoneyParseError::Ambiguous(_))
+        ));
+        assert!(matches!(
+            parse_money("1,234"),
+            Err(MoneyParseError::Ambiguous(_))
+        ));
+        for bad in [
+            "", "abc", "1,234.56", "1.23,4.5", "12.34.56", ",5", "5,", "1 234",
+        ] {
             assert!(parse_money(bad).is_err(), "{bad}");
         }
     }

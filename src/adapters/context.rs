@@ -10,7 +10,8 @@
 //! }
 //! ```
 //!
-//! Money may be a string or a number. JSON numbers are read from their exact text (serde_json's
+//! Money may be a string or a number. In a string, `.` is the decimal mark (`"24.336"`), and
+//! the Brazilian forms with `,` are accepted too (`"1.234,56"`, `"1234,56"`). JSON numbers are read from their exact text (serde_json's
 //! `arbitrary_precision`), never through binary floating point; a TOML float is rejected with
 //! a request to quote it, because the TOML reader has already turned it into a binary float.
 //! An unknown key is an error.
@@ -36,7 +37,17 @@ impl<'de> Deserialize<'de> for Money {
                 f.write_str("um valor monetário (\"1200.00\" ou 1200.00)")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
-                parse_money(v).map(Money).map_err(|e| E::custom(e.to_string()))
+                // In JSON and TOML a plain `.` is the decimal mark, as in their numbers
+                // ("24.336" is 24.336); with a `,` the Brazilian forms of SPEC §3 apply.
+                let plain = v.trim();
+                if !plain.contains(',') && !plain.contains("R$") {
+                    if let Ok(d) = exact_number(plain) {
+                        return Ok(Money(d));
+                    }
+                }
+                parse_money(v)
+                    .map(Money)
+                    .map_err(|e| E::custom(e.to_string()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Money, E> {
                 Ok(Money(Decimal::from(v)))
@@ -204,8 +215,8 @@ mod tests {
         let e = from_json("{\"competencia\":\"2025-06\",\n\"extra\":1}").unwrap_err();
         assert!(e.starts_with("2:"), "{e}");
         assert!(e.contains("campo desconhecido"), "{e}");
-        let e = from_json("{\"competencia\":\"2025-06\",\"eventos\":{\"0439\":\"abc\"}}")
-            .unwrap_err();
+        let e =
+            from_json("{\"competencia\":\"2025-06\",\"eventos\":{\"0439\":\"abc\"}}").unwrap_err();
         assert!(e.contains("abc"), "{e}");
     }
 

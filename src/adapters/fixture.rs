@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 pub struct FixtureFile {
     /// What the file covers.
     pub nome: String,
-    /// The formula, inline.
+    /// The formula, inline (cases may bring their own instead).
     #[serde(default)]
     pub formula: Option<String>,
     /// Or a path to it, relative to the fixture file.
@@ -37,10 +37,10 @@ pub struct FixtureFile {
     /// `"leniente"` (default) or `"estrito"`.
     #[serde(default)]
     pub modo: Option<String>,
-    /// Exact warning codes the compilation must produce (checked when present).
+    /// Exact warning codes the file's formula must produce (checked when present).
     #[serde(default)]
     pub avisos: Option<Vec<String>>,
-    /// Error codes the compilation must fail with (then no cases are evaluated).
+    /// Error codes the file's formula must fail to compile with.
     #[serde(default)]
     pub erros: Option<Vec<String>>,
     /// `PERIODO` fixed by configuration, for every case.
@@ -51,14 +51,25 @@ pub struct FixtureFile {
     pub caso: Vec<Case>,
 }
 
-/// One evaluation and its expected outcome.
+/// One case: a formula (the file's, or its own) and the expected outcome — compile errors,
+/// warnings, or the value of an evaluation.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     /// A human name.
     pub nome: String,
-    /// `AAAA-MM`.
-    pub competencia: String,
+    /// This case's own formula (overrides the file's).
+    #[serde(default)]
+    pub formula: Option<String>,
+    /// Error codes the formula must fail to compile with (nothing is evaluated).
+    #[serde(default)]
+    pub erros: Option<Vec<String>>,
+    /// Exact warning codes the formula must produce.
+    #[serde(default)]
+    pub avisos: Option<Vec<String>>,
+    /// `AAAA-MM` (default `2025-06`).
+    #[serde(default)]
+    pub competencia: Option<String>,
     /// `PERIODO`.
     #[serde(default)]
     pub periodo: Option<i64>,
@@ -151,16 +162,17 @@ pub fn run_file(file: &Path) -> Vec<Outcome> {
         Ok(f) => f,
         Err(e) => return fail(format!("TOML inválido: {}", e.message())),
     };
-    let (source, source_name) = match (&fixture.formula, &fixture.formula_arquivo) {
-        (Some(f), None) => (f.clone(), file.display().to_string()),
+    let source = match (&fixture.formula, &fixture.formula_arquivo) {
+        (Some(f), None) => Some((f.clone(), file.display().to_string())),
         (None, Some(rel)) => {
             let path = file.parent().unwrap_or(Path::new(".")).join(rel);
             match std::fs::read_to_string(&path) {
-                Ok(s) => (s, path.display().to_string()),
+                Ok(s) => Some((s, path.display().to_string())),
                 Err(e) => return fail(format!("formula_arquivo {}: {e}", path.display())),
             }
         }
-        _ => return fail("informe `formula` ou `formula_arquivo` (um dos dois)".to_string()),
+        (None, None) => None,
+        _ => return fail("informe `formula` ou `formula_arquivo`, não os dois".to_string()),
     };
     let mode = match fixture.modo.as_deref() {
         None | Some("leniente") => Mode::Lenient,
@@ -178,68 +190,107 @@ pub fn run_file(file: &Path) -> Vec<Outcome> {
         periodo: fixture.periodo_configurado,
     };
     let mut outcomes = Vec::new();
-    let compiled = Program::compile(&source, &options);
-    let header = format!("compilação ({})", fixture.nome);
-    match (&compiled, &fixture.erros) {
+    let file_program = match &source {
+        Some((src, name)) => {
+            let header = format!("compilação ({})", fixture.nome);
+            let (program, problems) =
+                compile_expecting(src, name, &options, &fixture.erros, &fixture.avisos);
+            if fixture.erros.is_some() || fixture.avisos.is_some() || !problems.is_empty() {
+                outcomes.push(outcome(file, &header, problems));
+            }
+            program
+        }
+        None => None,
+    };
+    for case in &fixture.caso {
+        let own;
+        let program = match &case.formula {
+            Some(src) => {
+                let (program, problems) =
+                    compile_expecting(src, &case.nome, &options, &case.erros, &case.avisos);
+                if case.erros.is_some() || !problems.is_empty() {
+                    outcomes.push(outcome(file, &case.nome, problems));
+                    continue;
+                }
+                own = program;
+                own.as_ref()
+            }
+            None => file_program.as_ref(),
+        };
+        match program {
+            Some(p) => outcomes.push(run_case(file, p, case)),
+            None if source.is_none() && case.formula.is_none() => outcomes.push(outcome(
+                file,
+                &case.nome,
+                vec!["sem fórmula: informe `formula` no caso ou no arquivo".to_string()],
+            )),
+            None => {}
+        }
+    }
+    outcomes
+}
+
+/// Compiles `source` and checks the expected errors or warnings. Returns the program (when
+/// it compiled) and the problems found.
+fn compile_expecting(
+    source: &str,
+    name: &str,
+    options: &CompileOptions,
+    errors: &Option<Vec<String>>,
+    warnings: &Option<Vec<String>>,
+) -> (Option<Program>, Vec<String>) {
+    match (Program::compile(source, options), errors) {
         (Err(diags), Some(expected)) => {
             let mut got: Vec<String> = diags.errors().map(|d| d.code.to_string()).collect();
             got.dedup();
-            let problems = if &got == expected {
-                vec![]
+            if &got == expected {
+                (None, vec![])
             } else {
-                vec![format!(
-                    "erros esperados {expected:?}, obtidos {got:?}\n{}",
-                    diags.render(&source_name, &source)
-                )]
-            };
-            outcomes.push(outcome(file, &header, problems));
-            return outcomes;
+                (
+                    None,
+                    vec![format!(
+                        "erros esperados {expected:?}, obtidos {got:?}\n{}",
+                        diags.render(name, source)
+                    )],
+                )
+            }
         }
-        (Err(diags), None) => {
-            return vec![outcome(
-                file,
-                &header,
-                vec![format!(
-                    "a fórmula não compila:\n{}",
-                    diags.render(&source_name, &source)
-                )],
-            )]
-        }
-        (Ok(_), Some(expected)) => {
-            return vec![outcome(
-                file,
-                &header,
-                vec![format!("esperados os erros {expected:?}, mas a fórmula compilou")],
-            )]
-        }
+        (Err(diags), None) => (
+            None,
+            vec![format!(
+                "a fórmula não compila:\n{}",
+                diags.render(name, source)
+            )],
+        ),
+        (Ok(_), Some(expected)) => (
+            None,
+            vec![format!(
+                "esperados os erros {expected:?}, mas a fórmula compilou"
+            )],
+        ),
         (Ok(program), None) => {
-            if let Some(expected) = &fixture.avisos {
+            let mut problems = vec![];
+            if let Some(expected) = warnings {
                 let got: Vec<String> = program
                     .warnings()
                     .iter()
                     .map(|d| d.code.to_string())
                     .collect();
-                let problems = if &got == expected {
-                    vec![]
-                } else {
-                    vec![format!("avisos esperados {expected:?}, obtidos {got:?}")]
-                };
-                outcomes.push(outcome(file, &header, problems));
+                if &got != expected {
+                    problems.push(format!("avisos esperados {expected:?}, obtidos {got:?}"));
+                }
             }
+            (Some(program), problems)
         }
     }
-    let Ok(program) = compiled else {
-        return outcomes;
-    };
-    for case in &fixture.caso {
-        outcomes.push(run_case(file, &program, case));
-    }
-    outcomes
 }
 
 fn run_case(file: &Path, program: &Program, case: &Case) -> Outcome {
     let spec = ContextSpec {
-        competencia: case.competencia.clone(),
+        competencia: case
+            .competencia
+            .clone()
+            .unwrap_or_else(|| "2025-06".to_string()),
         periodo: case.periodo,
         variaveis: case.variaveis.clone(),
         eventos: case.eventos.clone(),
@@ -280,6 +331,7 @@ fn run_case(file: &Path, program: &Program, case: &Case) -> Outcome {
             if case.esperado.is_none()
                 && case.esperado_exato.is_none()
                 && case.esperado_logico.is_none()
+                && case.avisos.is_none()
             {
                 problems.push(
                     "o caso não diz o que espera (esperado, esperado_exato, esperado_logico ou erro)"

@@ -197,7 +197,11 @@ pub fn fmt(files: &[PathBuf], check: bool, write: bool) -> i32 {
 
 pub fn test(paths: &[PathBuf], verbose: bool) -> i32 {
     let defaults = [PathBuf::from("fixtures/formula")];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     let files = match fixture::collect(paths) {
         Ok(f) => f,
         Err(e) => {

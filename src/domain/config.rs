@@ -556,13 +556,20 @@ impl Config {
         for (i, inst) in self.instituicoes.iter().enumerate() {
             let at = format!("instituicoes[{i}]");
             if inst.id.trim().is_empty() {
-                issues.push(DomainIssue::error("D121", format!("{at}.id"), "id da instituição vazio"));
+                issues.push(DomainIssue::error(
+                    "D121",
+                    format!("{at}.id"),
+                    "id da instituição vazio",
+                ));
             }
             if let Some(first) = ids.insert(inst.id.clone(), i) {
                 issues.push(DomainIssue::error(
                     "D122",
                     format!("{at}.id"),
-                    format!("instituição '{}' cadastrada duas vezes (também em instituicoes[{first}])", inst.id),
+                    format!(
+                        "instituição '{}' cadastrada duas vezes (também em instituicoes[{first}])",
+                        inst.id
+                    ),
                 ));
             }
             // The 438/439 pair is mandatory; 442/443 go together when present.
@@ -577,13 +584,37 @@ impl Config {
                     ),
                 ));
             } else {
-                self.check_reference(&format!("{at}.evento_438"), &inst.evento_438, 438, true, issues);
-                self.check_reference(&format!("{at}.evento_439"), &inst.evento_439, 439, true, issues);
+                self.check_reference(
+                    &format!("{at}.evento_438"),
+                    &inst.evento_438,
+                    438,
+                    true,
+                    issues,
+                );
+                self.check_reference(
+                    &format!("{at}.evento_439"),
+                    &inst.evento_439,
+                    439,
+                    true,
+                    issues,
+                );
             }
             let pair_442 = inst.evento_442.is_some() || inst.evento_443.is_some();
             if pair_442 {
-                self.check_reference(&format!("{at}.evento_442"), &inst.evento_442, 442, true, issues);
-                self.check_reference(&format!("{at}.evento_443"), &inst.evento_443, 443, true, issues);
+                self.check_reference(
+                    &format!("{at}.evento_442"),
+                    &inst.evento_442,
+                    442,
+                    true,
+                    issues,
+                );
+                self.check_reference(
+                    &format!("{at}.evento_443"),
+                    &inst.evento_443,
+                    443,
+                    true,
+                    issues,
+                );
             }
             if inst.formula_442.is_some() && !pair_442 {
                 issues.push(DomainIssue::error(
@@ -592,7 +623,10 @@ impl Config {
                     "fórmula 442 sem os eventos 442/443 da rescisão",
                 ));
             }
-            for (key, f) in [("formula_438", &inst.formula_438), ("formula_442", &inst.formula_442)] {
+            for (key, f) in [
+                ("formula_438", &inst.formula_438),
+                ("formula_442", &inst.formula_442),
+            ] {
                 if f.as_ref().is_some_and(|f| f.trim().is_empty()) {
                     issues.push(DomainIssue::error(
                         "D114",
@@ -610,7 +644,10 @@ impl Config {
         let mut users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut owners: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         if let Some(code) = &self.margem.evento {
-            users.entry(code).or_default().push("margem.evento".to_owned());
+            users
+                .entry(code)
+                .or_default()
+                .push("margem.evento".to_owned());
         }
         for (i, inst) in self.instituicoes.iter().enumerate() {
             for (key, code) in [
@@ -620,7 +657,10 @@ impl Config {
                 ("evento_443", &inst.evento_443),
             ] {
                 if let Some(code) = code {
-                    users.entry(code).or_default().push(format!("instituicoes[{i}].{key}"));
+                    users
+                        .entry(code)
+                        .or_default()
+                        .push(format!("instituicoes[{i}].{key}"));
                     owners.entry(code).or_default().insert(&inst.id);
                 }
             }
@@ -650,7 +690,10 @@ impl Config {
                         .unwrap_or_default()
                 )
             } else {
-                format!("evento '{code}' usado em mais de um papel ({})", places.join(", "))
+                format!(
+                    "evento '{code}' usado em mais de um papel ({})",
+                    places.join(", ")
+                )
             };
             issues.push(DomainIssue::error("D125", places[1].clone(), message));
         }

@@ -83,7 +83,11 @@ impl Explanation {
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} = {} — {} [{}]", self.rule, self.result, self.description, self.source)?;
+        writeln!(
+            f,
+            "{} = {} — {} [{}]",
+            self.rule, self.result, self.description, self.source
+        )?;
         for input in &self.inputs {
             writeln!(f, "  {} = {}", input.name, input.value)?;
         }

@@ -115,7 +115,11 @@ pub fn default_margin(
 }
 
 /// True when `margin` exceeds `limit × rd` (the legal guardrail; exact comparison).
-pub fn exceeds_guardrail(margin: Decimal, rd: Decimal, limit: Decimal) -> Result<bool, DomainError> {
+pub fn exceeds_guardrail(
+    margin: Decimal,
+    rd: Decimal,
+    limit: Decimal,
+) -> Result<bool, DomainError> {
     let max = arith::mul(limit, rd, "trava legal")?.max(Decimal::ZERO);
     Ok(margin > max)
 }
@@ -204,7 +208,10 @@ pub fn compute(
                 warnings.push(DomainIssue::warning(
                     "D201",
                     "margem.formula",
-                    format!("a fórmula da margem resultou em {}, negativo: margem 0,00", format_money(*raw)),
+                    format!(
+                        "a fórmula da margem resultou em {}, negativo: margem 0,00",
+                        format_money(*raw)
+                    ),
                 ));
                 Decimal::ZERO
             } else {

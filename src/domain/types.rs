@@ -27,7 +27,9 @@ impl Competencia {
     /// A competência; the year must be in 1900..=9999 and the month in 1..=12.
     pub fn new(year: i32, month: u32) -> Result<Self, DomainError> {
         if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) {
-            return Err(DomainError::InvalidCompetencia(format!("{year:04}-{month:02}")));
+            return Err(DomainError::InvalidCompetencia(format!(
+                "{year:04}-{month:02}"
+            )));
         }
         Ok(Competencia { year, month })
     }
@@ -113,7 +115,11 @@ impl FromStr for Competencia {
         if year.len() != 4 || month.len() != 2 {
             return Err(bad());
         }
-        if !year.chars().chain(month.chars()).all(|c| c.is_ascii_digit()) {
+        if !year
+            .chars()
+            .chain(month.chars())
+            .all(|c| c.is_ascii_digit())
+        {
             return Err(bad());
         }
         let year: i32 = year.parse().map_err(|_| bad())?;
@@ -218,7 +224,12 @@ pub struct Movement {
     pub events: Vec<Event>,
     /// Líquido informed by the payroll; when absent it is computed from the events
     /// (proventos − descontos, without the events the consignado engine itself produces).
-    #[serde(rename = "liquido", default, with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "liquido",
+        default,
+        with = "opt_dec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub net_pay: Option<Decimal>,
     /// Remuneração disponível informed by the payroll; when absent it is computed from the events.
     #[serde(
@@ -238,17 +249,17 @@ impl Movement {
     /// Sum of the values of the events with `code` (an absent event is 0, as RM's `C()`).
     pub fn event_value(&self, code: &str) -> Result<Decimal, DomainError> {
         arith::sum(
-            self.events.iter().filter(|e| e.code == code).map(|e| e.value),
+            self.events
+                .iter()
+                .filter(|e| e.code == code)
+                .map(|e| e.value),
             "soma de eventos",
         )
     }
 
     /// Líquido: the informed value, or Σ proventos − Σ descontos of the events for which
     /// `counts(code)` is true (the caller leaves out the events the engine produces).
-    pub fn net_pay_excluding(
-        &self,
-        counts: &dyn Fn(&str) -> bool,
-    ) -> Result<Decimal, DomainError> {
+    pub fn net_pay_excluding(&self, counts: &dyn Fn(&str) -> bool) -> Result<Decimal, DomainError> {
         if let Some(v) = self.net_pay {
             return Ok(v);
         }
@@ -541,10 +552,27 @@ mod tests {
         assert!("2025-7".parse::<Competencia>().is_err());
         assert!("25-07".parse::<Competencia>().is_err());
         assert_eq!(c.previous().unwrap().to_iso(), "2025-06");
-        assert_eq!("2025-01".parse::<Competencia>().unwrap().previous().unwrap().to_iso(), "2024-12");
-        assert_eq!("2024-02".parse::<Competencia>().unwrap().days_in_month(), 29);
-        assert_eq!("2025-02".parse::<Competencia>().unwrap().days_in_month(), 28);
-        assert_eq!("2025-12".parse::<Competencia>().unwrap().days_in_month(), 31);
+        assert_eq!(
+            "2025-01"
+                .parse::<Competencia>()
+                .unwrap()
+                .previous()
+                .unwrap()
+                .to_iso(),
+            "2024-12"
+        );
+        assert_eq!(
+            "2024-02".parse::<Competencia>().unwrap().days_in_month(),
+            29
+        );
+        assert_eq!(
+            "2025-02".parse::<Competencia>().unwrap().days_in_month(),
+            28
+        );
+        assert_eq!(
+            "2025-12".parse::<Competencia>().unwrap().days_in_month(),
+            31
+        );
         assert!("9999-12".parse::<Competencia>().unwrap().next().is_none());
     }
 }

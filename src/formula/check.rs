@@ -148,7 +148,8 @@ fn integer(value: Decimal) -> Option<i64> {
 
 impl Checker<'_> {
     fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(code, span, message));
+        self.diagnostics
+            .push(Diagnostic::error(code, span, message));
     }
 
     fn declare(&mut self, ident: &Ident) {
@@ -159,7 +160,10 @@ impl Checker<'_> {
             self.error(
                 "E020",
                 ident.span,
-                format!("`{}` é um nome reservado e não pode ser declarado", ident.name),
+                format!(
+                    "`{}` é um nome reservado e não pode ser declarado",
+                    ident.name
+                ),
             );
         } else if self.locals.contains(&ident.name) {
             self.error(
@@ -317,11 +321,7 @@ impl Checker<'_> {
                 if lt.ty() == Some(Ty::Text) && rt.ty() == Some(Ty::Num)
                     || lt.ty() == Some(Ty::Num) && rt.ty() == Some(Ty::Text)
                 {
-                    self.error(
-                        "E013",
-                        span,
-                        format!("{what} não mistura número e texto"),
-                    );
+                    self.error("E013", span, format!("{what} não mistura número e texto"));
                     return Typed::Poisoned;
                 }
                 let ln = self.want_num(lt, l.span, &what);
@@ -495,11 +495,7 @@ impl Checker<'_> {
                     };
                     if let Num::Const(v) = &m {
                         if !(1..=12).contains(&integer(*v).unwrap_or(0)) {
-                            self.error(
-                                "E032",
-                                args[1].span,
-                                format!("mês {v} fora de 1..12"),
-                            );
+                            self.error("E032", args[1].span, format!("mês {v} fora de 1..12"));
                         }
                     }
                     return Typed::Num(Num::LiquidoOff(Box::new([a, m, p]), span));

@@ -76,7 +76,10 @@ impl Diagnostic {
             Severity::Error => "erro",
             Severity::Warning => "aviso",
         };
-        format!("{file}:{line}:{col}: {kind}[{}]: {}", self.code, self.message)
+        format!(
+            "{file}:{line}:{col}: {kind}[{}]: {}",
+            self.code, self.message
+        )
     }
 
     /// The full form: the one-line header, then the source line with a caret under the span
@@ -99,7 +102,7 @@ impl Diagnostic {
             )
             .with_code(self.code)
             .with_message(&self.message)
-            .with_label(Label::new((file, start..end)).with_message(label_for(self)));
+            .with_label(Label::new((file, start..end)).with_message("aqui"));
         if let Some(help) = &self.help {
             report = report.with_help(help);
         }
@@ -119,19 +122,9 @@ impl Diagnostic {
     }
 }
 
-fn label_for(d: &Diagnostic) -> String {
-    match &d.help {
-        Some(_) => "aqui".to_string(),
-        None => d.message.clone(),
-    }
-}
-
 fn char_index(source: &str, byte: usize) -> usize {
     let byte = byte.min(source.len());
-    source
-        .char_indices()
-        .take_while(|(i, _)| *i < byte)
-        .count()
+    source.char_indices().take_while(|(i, _)| *i < byte).count()
 }
 
 impl fmt::Display for Diagnostic {

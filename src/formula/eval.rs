@@ -117,7 +117,10 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                 Ok(self.traced_lookup(TraceKind::Event, *span, v))
             }
             Num::Var(slot, span) => {
-                let name = self.variables.get(*slot as usize).map_or("", String::as_str);
+                let name = self
+                    .variables
+                    .get(*slot as usize)
+                    .map_or("", String::as_str);
                 match self.ctx.variable(*slot as usize, name) {
                     Some(v) => Ok(self.traced_lookup(TraceKind::Variable, *span, v)),
                     None => Err(EvalError::new(
@@ -184,11 +187,14 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                     self.num(then)?
                 } else {
                     if T::ENABLED {
-                        self.tracer.enter(if otherwise.is_some() {
-                            TraceKind::Else
-                        } else {
-                            TraceKind::NoElse
-                        }, *span);
+                        self.tracer.enter(
+                            if otherwise.is_some() {
+                                TraceKind::Else
+                            } else {
+                                TraceKind::NoElse
+                            },
+                            *span,
+                        );
                     }
                     match otherwise {
                         Some(o) => self.num(o)?,
@@ -269,7 +275,11 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                     Some(a) => integer(self.num(a)?, span, "o número de meses")?,
                     None => 0,
                 };
-                let n = if f == Builtin::DecMes { n.checked_neg() } else { Some(n) };
+                let n = if f == Builtin::DecMes {
+                    n.checked_neg()
+                } else {
+                    Some(n)
+                };
                 let total = n
                     .and_then(|n| (m - 1).checked_add(n))
                     .ok_or_else(|| EvalError::new("E031", span, "número de meses grande demais"))?;
@@ -343,7 +353,11 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                     self.tracer
                         .enter(if c { TraceKind::Then } else { TraceKind::Else }, *span);
                 }
-                let v = if c { self.bool(then)? } else { self.bool(otherwise)? };
+                let v = if c {
+                    self.bool(then)?
+                } else {
+                    self.bool(otherwise)?
+                };
                 if T::ENABLED {
                     self.tracer.leave(Some(Value::Bool(v)));
                     self.tracer.leave(Some(Value::Bool(v)));
@@ -362,4 +376,3 @@ pub(crate) fn bool_span(b: &Bool) -> Span {
         Bool::Not(x) => bool_span(x),
     }
 }
-

@@ -10,8 +10,8 @@
 //!
 //! ```
 //! use consignado::formula::{CompileOptions, MapContext, Program};
-//! use rust_decimal_macros_free::dec;
-//! # mod rust_decimal_macros_free { pub fn dec(s: &str) -> rust_decimal::Decimal { s.parse().unwrap() } }
+//! use rust_decimal::Decimal;
+//! let dec = |s: &str| s.parse::<Decimal>().unwrap();
 //!
 //! // Compile once (the TOTVS cap formula, exactly as printed: its outer SE has no FIMSE)…
 //! let program = Program::compile(

@@ -88,8 +88,8 @@ fn scan(source: &str) -> Result<Vec<Comment>, Vec<Diagnostic>> {
     let mut conditionals: u32 = 0;
     while i < bytes.len() {
         let rest = &source[i..];
-        if rest.starts_with("/*") {
-            match rest[2..].find("*/") {
+        if let Some(body) = rest.strip_prefix("/*") {
+            match body.find("*/") {
                 Some(end) => {
                     let stop = i + 2 + end + 2;
                     comments.push(Comment {
@@ -243,7 +243,24 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     };
     let message = match e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&str> = positives.into_iter().map(rule_phrase).collect();
+            let mut expected: Vec<&str> = positives
+                .into_iter()
+                .map(|r| match r {
+                    Rule::op_or
+                    | Rule::op_and
+                    | Rule::op_ne
+                    | Rule::op_le
+                    | Rule::op_ge
+                    | Rule::op_eq
+                    | Rule::op_lt
+                    | Rule::op_gt
+                    | Rule::op_add
+                    | Rule::op_sub
+                    | Rule::op_mul
+                    | Rule::op_div => "um operador",
+                    r => rule_phrase(r),
+                })
+                .collect();
             expected.dedup();
             let mut seen = Vec::new();
             for x in expected {
@@ -254,7 +271,10 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
             if seen.is_empty() {
                 format!("sintaxe inválida: {found} inesperado")
             } else {
-                format!("sintaxe inválida: esperado {}, encontrado {found}", join_or(&seen))
+                format!(
+                    "sintaxe inválida: esperado {}, encontrado {found}",
+                    join_or(&seen)
+                )
             }
         }
         ErrorVariant::CustomError { message } => format!("sintaxe inválida: {message}"),
@@ -377,10 +397,7 @@ impl Builder {
     /// Precedence climbing over the flat token list. `min` is the loosest operator accepted.
     fn climb(&mut self, tokens: &mut [Token], pos: &mut usize, min: u8, depth: u32) -> Built {
         if depth > MAX_DEPTH {
-            let span = tokens
-                .get(*pos)
-                .map(token_span)
-                .unwrap_or_default();
+            let span = tokens.get(*pos).map(token_span).unwrap_or_default();
             return Err(depth_error(span));
         }
         let (mut lhs, mut lhs_depth) = self.unary(tokens, pos, depth)?;
@@ -448,7 +465,11 @@ impl Builder {
                         *pos += 1;
                         Ok((e, d))
                     }
-                    _ => Err(Diagnostic::error("E001", Span::default(), "sintaxe inválida")),
+                    _ => Err(Diagnostic::error(
+                        "E001",
+                        Span::default(),
+                        "sintaxe inválida",
+                    )),
                 }
             }
             Some(t) => Err(Diagnostic::error(

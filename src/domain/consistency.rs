@@ -1,0 +1,233 @@
+//! Consistência cadastral — required before an employee's data goes to an institution
+//! (SPEC §2.6; seed 002 "Regras (campos obrigatórios informados no vínculo funcional do erp)").
+//!
+//! Each violation is a [`DomainIssue`] (code `D7xx`) with the field and a Portuguese message;
+//! an employee with any violation gets no margin sent (payroll discounts still happen: they are
+//! the employer's legal duty, not data sent to a bank).
+//!
+//! | field | rule |
+//! |---|---|
+//! | `dados_pessoais.telefones` | at least one phone whose DDD is numeric 10..99 and whose number has 8 or 9 digits (spaces, dots and hyphens ignored) |
+//! | `dados_pessoais.email_funcional` | present, one `@`, non-empty local part, a domain with a dot and no spaces |
+//! | `dados_pessoais.data_nascimento` | present and before the competência |
+//! | `dados_pessoais.rg_numero`, `rg_orgao_emissor`, `rg_data_emissao` | present (the issue date not after the competência) |
+//! | `dados_pessoais.nome_mae` | not empty ("Mãe Desconhecida" is valid) |
+//! | `salario` | > 0 |
+//! | `matricula`, `cpf` | not empty; the CPF has 11 digits and valid check digits (added: institutions identify the borrower by CPF) |
+
+use super::error::DomainIssue;
+use super::types::{Competencia, Employee};
+use rust_decimal::Decimal;
+
+fn digits(s: &str) -> Option<String> {
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    if !cleaned.is_empty() && cleaned.chars().all(|c| c.is_ascii_digit()) {
+        Some(cleaned)
+    } else {
+        None
+    }
+}
+
+/// True for a DDD that is numeric and in 10..=99.
+pub fn valid_ddd(ddd: &str) -> bool {
+    let t = ddd.trim();
+    t.len() == 2 && t.parse::<u8>().is_ok_and(|n| (10..=99).contains(&n))
+}
+
+/// True for a phone number of 8 or 9 digits (separators ignored).
+pub fn valid_phone_number(number: &str) -> bool {
+    digits(number).is_some_and(|d| (8..=9).contains(&d.len()))
+}
+
+/// A plausible e-mail address (no network check).
+pub fn valid_email(email: &str) -> bool {
+    let t = email.trim();
+    if t.chars().any(char::is_whitespace) {
+        return false;
+    }
+    match t.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    }
+}
+
+/// CPF: 11 digits (separators ignored), not all equal, with both check digits right.
+pub fn valid_cpf(cpf: &str) -> bool {
+    let Some(d) = digits(cpf) else { return false };
+    let n: Vec<u32> = d.chars().filter_map(|c| c.to_digit(10)).collect();
+    if n.len() != 11 || n.iter().all(|&x| x == n[0]) {
+        return false;
+    }
+    let check = |len: usize| {
+        let sum: u32 = (0..len).map(|i| n[i] * (len as u32 + 1 - i as u32)).sum();
+        let r = (sum * 10) % 11;
+        if r == 10 {
+            0
+        } else {
+            r
+        }
+    };
+    check(9) == n[9] && check(10) == n[10]
+}
+
+fn blank(v: &Option<String>) -> bool {
+    !v.as_ref().is_some_and(|s| !s.trim().is_empty())
+}
+
+/// Every consistency violation of `employee` (empty when the data may be sent).
+pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> {
+    let mut issues = Vec::new();
+    let p = &employee.personal;
+    if employee.matricula.trim().is_empty() {
+        issues.push(DomainIssue::error(
+            "D701",
+            "matricula",
+            "matrícula não informada",
+        ));
+    }
+    if employee.cpf.trim().is_empty() {
+        issues.push(DomainIssue::error("D702", "cpf", "CPF não informado"));
+    } else if !valid_cpf(&employee.cpf) {
+        issues.push(DomainIssue::error(
+            "D702",
+            "cpf",
+            format!(
+                "CPF '{}' inválido (11 dígitos com dígitos verificadores)",
+                employee.cpf
+            ),
+        ));
+    }
+    if !p
+        .phones
+        .iter()
+        .any(|ph| valid_ddd(&ph.ddd) && valid_phone_number(&ph.number))
+    {
+        let detail = if p.phones.is_empty() {
+            "nenhum telefone informado".to_owned()
+        } else {
+            "nenhum telefone com DDD válido (numérico de 10 a 99) e número de 8 ou 9 dígitos"
+                .to_owned()
+        };
+        issues.push(DomainIssue::error(
+            "D703",
+            "dados_pessoais.telefones",
+            format!("{detail}: informe pelo menos um telefone com DDD válido"),
+        ));
+    }
+    match &p.work_email {
+        Some(e) if valid_email(e) => {}
+        Some(e) if !e.trim().is_empty() => issues.push(DomainIssue::error(
+            "D704",
+            "dados_pessoais.email_funcional",
+            format!("e-mail funcional '{e}' inválido"),
+        )),
+        _ => issues.push(DomainIssue::error(
+            "D704",
+            "dados_pessoais.email_funcional",
+            "e-mail funcional não informado",
+        )),
+    }
+    match p.birth_date {
+        None => issues.push(DomainIssue::error(
+            "D705",
+            "dados_pessoais.data_nascimento",
+            "data de nascimento não informada",
+        )),
+        Some(d) if d >= competencia.first_day() => issues.push(DomainIssue::error(
+            "D705",
+            "dados_pessoais.data_nascimento",
+            format!(
+                "data de nascimento {} posterior à competência {competencia}",
+                d.format("%d/%m/%Y")
+            ),
+        )),
+        Some(_) => {}
+    }
+    if blank(&p.rg_number) {
+        issues.push(DomainIssue::error(
+            "D706",
+            "dados_pessoais.rg_numero",
+            "número do RG não informado",
+        ));
+    }
+    if blank(&p.rg_issuer) {
+        issues.push(DomainIssue::error(
+            "D706",
+            "dados_pessoais.rg_orgao_emissor",
+            "órgão emissor do RG não informado",
+        ));
+    }
+    match p.rg_issue_date {
+        None => issues.push(DomainIssue::error(
+            "D706",
+            "dados_pessoais.rg_data_emissao",
+            "data de emissão do RG não informada",
+        )),
+        Some(d) if d > competencia.last_day() => issues.push(DomainIssue::error(
+            "D706",
+            "dados_pessoais.rg_data_emissao",
+            format!(
+                "data de emissão do RG {} posterior à competência {competencia}",
+                d.format("%d/%m/%Y")
+            ),
+        )),
+        Some(_) => {}
+    }
+    if blank(&p.mother_name) {
+        issues.push(DomainIssue::error(
+            "D707",
+            "dados_pessoais.nome_mae",
+            "nome da mãe não informado (use \"Mãe Desconhecida\" quando for o caso)",
+        ));
+    }
+    if employee.salary <= Decimal::ZERO {
+        issues.push(DomainIssue::error(
+            "D708",
+            "salario",
+            format!("salário {} deve ser maior que zero", employee.salary),
+        ));
+    }
+    issues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpf_check_digits() {
+        assert!(valid_cpf("529.982.247-25"));
+        assert!(valid_cpf("52998224725"));
+        assert!(!valid_cpf("52998224726"));
+        assert!(!valid_cpf("11111111111"));
+        assert!(!valid_cpf("5299822472"));
+    }
+
+    #[test]
+    fn ddd_and_numbers() {
+        assert!(valid_ddd("11"));
+        assert!(valid_ddd("99"));
+        assert!(!valid_ddd("09"));
+        assert!(!valid_ddd("1a"));
+        assert!(!valid_ddd("100"));
+        assert!(valid_phone_number("99999-1234"));
+        assert!(!valid_phone_number("1234"));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(valid_email("ana@empresa.com.br"));
+        assert!(!valid_email("ana@empresa"));
+        assert!(!valid_email("ana empresa@x.com"));
+        assert!(!valid_email("@x.com"));
+    }
+}

@@ -1,0 +1,777 @@
+//! The per-employee entry point: one employee, one competência, everything the rules produce.
+//!
+//! [`CompiledConfig`] is the configuration validated and its formulas compiled, once; it is
+//! `Send + Sync`, so a batch shares one across threads. [`compute_month`] is a pure function of
+//! it and an [`EmployeeMonth`]: margin → rateio → discounts → vacation provisions → rescission,
+//! each with its explanation.
+//!
+//! Order and data flow (decisions where the sources are silent):
+//! - The líquido every rule reads leaves out the events the engine produces (438, 442, 453–456
+//!   of the configuration); a movement may instead carry `liquido` explicitly.
+//! - Installments come from the contracts' rows for the competência; an institution without
+//!   rows but with its 439 event in the movement is discounted on that event's value.
+//! - In a competência with a rescission, no monthly 438 is computed: the rescission (442) takes
+//!   the termination month's installment, and every mirror (455, 456) still due goes to the
+//!   rescission.
+//! - Only vacations whose gozo starts in the competência produce 453/454/455; their 454 becomes
+//!   an [`OpenProvision`] returned as 456 in the next competência (fed back by the caller
+//!   through `provisoes_abertas`). An open provision already overdue is returned now, with
+//!   warning `D502`.
+
+use super::config::{Config, ProvisionBase};
+use super::consistency;
+use super::discount::{self, Claim, DiscountResult, FormulaDiscount, Labels};
+use super::error::{arith, DomainError, DomainIssue};
+use super::explain::Explanation;
+use super::formulas::{CompiledFormula, FormulaInputs};
+use super::margin::{self, MarginInputs, MarginResult};
+use super::rateio::{self, RateioResult};
+use super::rescission::{self, RescissionResult};
+use super::types::{Competencia, EmployeeMonth, EventKind, Movement, OpenProvision};
+use super::vacation::{self, Document, ProvisionLine};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The configuration, validated, with its formulas compiled once.
+#[derive(Debug, Clone)]
+pub struct CompiledConfig {
+    config: Config,
+    margin_formula: Option<CompiledFormula>,
+    discount_formulas: Vec<Option<CompiledFormula>>,
+    rescission_formulas: Vec<Option<CompiledFormula>>,
+    produced: BTreeSet<String>,
+    warnings: Vec<DomainIssue>,
+}
+
+impl CompiledConfig {
+    /// Validates `config` (every violation of SPEC §2 at once) and compiles its formulas.
+    /// `Err` holds every issue (errors and warnings) when any is an error.
+    pub fn compile(config: Config) -> Result<CompiledConfig, Vec<DomainIssue>> {
+        let mut issues = config.validate();
+        let known = |code: &str| config.event(code).is_some();
+        let strict = config.formulas.estrito;
+        let mut compile = |field: String, source: &Option<String>, vars: &[&str]| {
+            let source = source.as_ref().filter(|s| !s.trim().is_empty())?;
+            match CompiledFormula::compile(&field, source, vars, config.periodo, strict, &known) {
+                Ok((f, warnings)) => {
+                    issues.extend(warnings);
+                    Some(f)
+                }
+                Err(errors) => {
+                    issues.extend(errors);
+                    None
+                }
+            }
+        };
+        let margin_formula = compile("margem.formula".to_owned(), &config.margem.formula, &["RD"]);
+        let mut discount_formulas = Vec::new();
+        let mut rescission_formulas = Vec::new();
+        for (i, inst) in config.instituicoes.iter().enumerate() {
+            discount_formulas.push(compile(
+                format!("instituicoes[{i}].formula_438"),
+                &inst.formula_438,
+                &["RD", "MARGEM"],
+            ));
+            rescission_formulas.push(compile(
+                format!("instituicoes[{i}].formula_442"),
+                &inst.formula_442,
+                &["RD", "MARGEM"],
+            ));
+        }
+        if issues.iter().any(DomainIssue::is_error) {
+            return Err(issues);
+        }
+        let produced = config.produced_event_codes();
+        Ok(CompiledConfig {
+            config,
+            margin_formula,
+            discount_formulas,
+            rescission_formulas,
+            produced,
+            warnings: issues,
+        })
+    }
+
+    /// Parses TOML text, validates and compiles.
+    pub fn from_toml_str(text: &str) -> Result<CompiledConfig, Vec<DomainIssue>> {
+        CompiledConfig::compile(Config::from_toml_str(text)?)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Warnings of validation and compilation.
+    pub fn warnings(&self) -> &[DomainIssue] {
+        &self.warnings
+    }
+
+    fn net_pay(&self, movement: &Movement) -> Result<Decimal, DomainError> {
+        movement.net_pay_excluding(&|code| !self.produced.contains(code))
+    }
+}
+
+/// Options of [`compute_month_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComputeOptions {
+    /// Record the formula layer's trace in the explanations (default true; a batch that only
+    /// needs values may turn it off).
+    pub formula_traces: bool,
+}
+
+impl Default for ComputeOptions {
+    fn default() -> Self {
+        ComputeOptions {
+            formula_traces: true,
+        }
+    }
+}
+
+/// One event value the engine produces, for the payroll to post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputEvent {
+    /// Calculation code (444, 438, 442, 453–456).
+    pub calc_code: u16,
+    /// Event code, when configured.
+    pub event: Option<String>,
+    /// Institution id (none for 444).
+    pub institution: Option<String>,
+    /// Event type.
+    pub kind: EventKind,
+    /// Document.
+    pub document: Document,
+    /// Competência of the document.
+    pub competencia: Competencia,
+    /// Valor.
+    #[serde(with = "super::serde_util::dec")]
+    pub value: Decimal,
+}
+
+/// Everything the rules produce for one employee and competência.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmployeeResult {
+    /// Matrícula.
+    pub matricula: String,
+    /// Competência.
+    pub competencia: Competencia,
+    /// Consistency violations (SPEC §2.6); any of them withholds the margin from institutions.
+    pub consistency: Vec<DomainIssue>,
+    /// True when the margin may be sent: eligible, consistent, valid rateio.
+    pub send_margin: bool,
+    /// Margem consignável (444).
+    pub margin: MarginResult,
+    /// Rateio, when the employee is eligible and the distribution valid.
+    pub rateio: Option<RateioResult>,
+    /// Why the rateio was rejected (invalid distribution).
+    pub rateio_issues: Vec<DomainIssue>,
+    /// Monthly discounts (438), absent in a rescission month.
+    pub discounts: Option<DiscountResult>,
+    /// Vacation provision lines (453–456) of this competência.
+    pub provisions: Vec<ProvisionLine>,
+    /// 454 provisions still to be returned, to feed into the next competência.
+    pub open_provisions: Vec<OpenProvision>,
+    /// Rescission (442, 456 returns).
+    pub rescission: Option<RescissionResult>,
+    /// Every event value produced, for the payroll.
+    pub events: Vec<OutputEvent>,
+    /// Warnings of every step.
+    pub warnings: Vec<DomainIssue>,
+}
+
+/// [`compute_month_with`] with default options (formula traces recorded).
+pub fn compute_month(
+    config: &CompiledConfig,
+    month: &EmployeeMonth,
+) -> Result<EmployeeResult, Vec<DomainIssue>> {
+    compute_month_with(config, month, ComputeOptions::default())
+}
+
+/// Computes one employee's competência. `Err` lists every input problem found (or the first
+/// arithmetic/formula failure); consistency, ineligibility and rejected rateio are results.
+pub fn compute_month_with(
+    config: &CompiledConfig,
+    month: &EmployeeMonth,
+    options: ComputeOptions,
+) -> Result<EmployeeResult, Vec<DomainIssue>> {
+    let problems = check_inputs(config.config(), month);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    compute(config, month, options).map_err(|e| vec![e.to_issue()])
+}
+
+fn check_inputs(cfg: &Config, month: &EmployeeMonth) -> Vec<DomainIssue> {
+    let mut issues = Vec::new();
+    let c = month.competencia;
+    if month.movement.competencia != c {
+        issues.push(DomainIssue::error(
+            "D910",
+            "movimento.competencia",
+            format!(
+                "movimento de {} em um cálculo da competência {c}",
+                month.movement.competencia
+            ),
+        ));
+    }
+    for (i, k) in month.contracts.iter().enumerate() {
+        if cfg.institution(&k.institution).is_none() {
+            issues.push(DomainIssue::error(
+                "D911",
+                format!("contratos[{i}].instituicao"),
+                format!(
+                    "contrato {} de instituição '{}' não configurada",
+                    k.number, k.institution
+                ),
+            ));
+        }
+    }
+    for (i, p) in month.open_provisions.iter().enumerate() {
+        if cfg.institution(&p.institution).is_none() {
+            issues.push(DomainIssue::error(
+                "D911",
+                format!("provisoes_abertas[{i}].instituicao"),
+                format!(
+                    "provisão de instituição '{}' não configurada",
+                    p.institution
+                ),
+            ));
+        }
+    }
+    if let Some(t) = &month.termination {
+        if Competencia::of_date(t.date).ok() != Some(c) {
+            issues.push(DomainIssue::error(
+                "D912",
+                "rescisao.data",
+                format!(
+                    "desligamento em {} fora da competência {c}",
+                    t.date.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        if t.movement.competencia != c {
+            issues.push(DomainIssue::error(
+                "D912",
+                "rescisao.movimento.competencia",
+                format!(
+                    "movimento da rescisão de {} em um cálculo da competência {c}",
+                    t.movement.competencia
+                ),
+            ));
+        }
+    }
+    for (i, v) in month.vacations.iter().enumerate() {
+        if v.end < v.start {
+            issues.push(DomainIssue::error(
+                "D501",
+                format!("ferias[{i}].fim"),
+                format!(
+                    "fim do gozo {} anterior ao início {}",
+                    v.end.format("%d/%m/%Y"),
+                    v.start.format("%d/%m/%Y")
+                ),
+            ));
+        }
+    }
+    issues
+}
+
+/// The installment of each institution in the competência, and the legal-rule claims.
+fn monthly_claims(
+    cfg: &Config,
+    month: &EmployeeMonth,
+) -> Result<(Vec<Decimal>, Vec<Vec<Claim>>), DomainError> {
+    let c = month.competencia;
+    let mut installments = Vec::new();
+    let mut claims = Vec::new();
+    for inst in &cfg.instituicoes {
+        let mut mine = Vec::new();
+        for k in month.contracts.iter().filter(|k| k.institution == inst.id) {
+            if k.installments.iter().any(|i| i.competencia == c) {
+                mine.push(Claim {
+                    contract: k.number.clone(),
+                    institution: inst.id.clone(),
+                    start: k.start,
+                    installment: k.installment_for(c)?,
+                });
+            }
+        }
+        if mine.is_empty() {
+            if let Some(code) = inst
+                .evento_439
+                .as_ref()
+                .filter(|code| month.movement.events.iter().any(|e| e.code == **code))
+            {
+                mine.push(Claim {
+                    contract: code.clone(),
+                    institution: inst.id.clone(),
+                    start: None,
+                    installment: month.movement.event_value(code)?,
+                });
+            }
+        }
+        installments.push(arith::sum(
+            mine.iter().map(|m| m.installment),
+            "parcelas da instituição",
+        )?);
+        claims.push(mine);
+    }
+    Ok((installments, claims))
+}
+
+fn compute(
+    config: &CompiledConfig,
+    month: &EmployeeMonth,
+    options: ComputeOptions,
+) -> Result<EmployeeResult, DomainError> {
+    let cfg = config.config();
+    let c = month.competencia;
+    let rules = cfg.arredondamento.rules();
+    let mut warnings = Vec::new();
+    let mut events = Vec::new();
+    let terminated = month.termination.as_ref();
+
+    // Margem consignável (444).
+    let net = config.net_pay(&month.movement)?;
+    let rd = month
+        .movement
+        .available_remuneration(cfg.margem.excluir_nao_habituais)?;
+    let consistency = consistency::check(&month.employee, c);
+    let eligibility = margin::check_eligibility(
+        &month.employee,
+        net,
+        terminated.map(|t| t.date),
+        c,
+        &cfg.elegibilidade,
+    );
+    let formula = match (&config.margin_formula, eligibility.is_eligible()) {
+        (Some(f), true) => Some(f.evaluate(
+            &FormulaInputs {
+                competencia: c,
+                movement: &month.movement,
+                event_overrides: Vec::new(),
+                variables: vec![
+                    ("L", Some(net)),
+                    ("RC", Some(month.employee.salary)),
+                    ("RD", rd),
+                ],
+                history: &month.history,
+            },
+            options.formula_traces,
+        )?),
+        _ => None,
+    };
+    let margin = margin::compute(
+        eligibility,
+        &MarginInputs {
+            net_pay: net,
+            available_remuneration: rd,
+            formula,
+        },
+        &cfg.margem,
+        rules,
+    )?;
+    warnings.extend(margin.warnings.iter().cloned());
+    if margin.eligibility.is_eligible() {
+        events.push(OutputEvent {
+            calc_code: 444,
+            event: cfg.margem.evento.clone(),
+            institution: None,
+            kind: EventKind::BaseDeCalculo,
+            document: Document::FolhaMensal,
+            competencia: c,
+            value: margin.value,
+        });
+    }
+
+    // Rateio.
+    let ids: Vec<String> = cfg.instituicoes.iter().map(|i| i.id.clone()).collect();
+    let (rateio, rateio_issues) = if margin.eligibility.is_eligible() {
+        match rateio::apportion(
+            margin.value,
+            &cfg.rateio,
+            &ids,
+            &month.employee.margin_distribution,
+            rules,
+        ) {
+            Ok(r) => {
+                warnings.extend(r.warnings.iter().cloned());
+                (Some(r), Vec::new())
+            }
+            Err(issues) => (None, issues),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    let send_margin =
+        margin.eligibility.is_eligible() && consistency.is_empty() && rateio.is_some();
+
+    // Descontos mensais (438 ← 439).
+    let (installments, claims) = monthly_claims(cfg, month)?;
+    let discounts = if terminated.is_none() {
+        let base = margin::base_value(cfg.margem.base, net, rd)?;
+        let cap = discount::legal_cap(base, cfg.desconto.percentual, rules)?;
+        let mut formulas = Vec::new();
+        let mut legal = Vec::new();
+        let mut l = net;
+        for (i, inst) in cfg.instituicoes.iter().enumerate() {
+            match config.discount_formulas.get(i).and_then(Option::as_ref) {
+                Some(f) => {
+                    let installment = installments.get(i).copied().unwrap_or_default();
+                    let overrides = inst
+                        .evento_439
+                        .iter()
+                        .filter(|code| !month.movement.events.iter().any(|e| e.code == **code))
+                        .map(|code| (code.clone(), installment))
+                        .collect();
+                    let (value, trace) = f.evaluate(
+                        &FormulaInputs {
+                            competencia: c,
+                            movement: &month.movement,
+                            event_overrides: overrides,
+                            variables: vec![
+                                ("L", Some(l)),
+                                ("RC", Some(month.employee.salary)),
+                                ("RD", rd),
+                                ("MARGEM", Some(margin.value)),
+                            ],
+                            history: &month.history,
+                        },
+                        options.formula_traces,
+                    )?;
+                    l = arith::sub(l, value.max(Decimal::ZERO), "líquido após descontos")?;
+                    formulas.push(FormulaDiscount {
+                        institution: inst.id.clone(),
+                        event: inst.evento_438.clone(),
+                        installment,
+                        value,
+                        trace,
+                    });
+                }
+                None => legal.extend(claims.get(i).cloned().unwrap_or_default()),
+            }
+        }
+        let institutions: Vec<(String, Option<String>)> = cfg
+            .instituicoes
+            .iter()
+            .map(|i| (i.id.clone(), i.evento_438.clone()))
+            .collect();
+        let result = discount::combine(
+            base,
+            cap,
+            cfg.desconto.percentual,
+            &institutions,
+            formulas,
+            &legal,
+            Labels {
+                discount_code: 438,
+                base_code: 439,
+                source: "SPEC §2.3; seed 002 (evento 438 calculado por fórmula sobre o 439); Lei 10.820/2003 art. 3 §4; Portaria MTE 435/2025 art. 30",
+            },
+        )?;
+        warnings.extend(result.warnings.iter().cloned());
+        for d in &result.institutions {
+            events.push(OutputEvent {
+                calc_code: 438,
+                event: d.event.clone(),
+                institution: Some(d.institution.clone()),
+                kind: EventKind::Desconto,
+                document: Document::FolhaMensal,
+                competencia: c,
+                value: d.discount,
+            });
+        }
+        Some(result)
+    } else {
+        None
+    };
+
+    // Provisões de férias (453–456).
+    let mirror_document = if terminated.is_some() {
+        Document::Rescisao
+    } else {
+        Document::FolhaMensal
+    };
+    let mut provisions = Vec::new();
+    let mut open_provisions = Vec::new();
+    let fer = &cfg.ferias;
+    for v in &month.vacations {
+        let days = vacation::count_days(v, fer.incluir_abono)?;
+        if days.first != c {
+            continue;
+        }
+        for (i, inst) in cfg.instituicoes.iter().enumerate() {
+            let current = installments.get(i).copied().unwrap_or_default();
+            let base = match fer.base {
+                ProvisionBase::ParcelaAtual => current,
+                ProvisionBase::DescontoMesAnterior => {
+                    let previous = previous_discount(cfg, month, inst.evento_438.as_deref());
+                    match previous {
+                        Some(p) if p > Decimal::ZERO => p,
+                        _ if fer.fallback_parcela_atual => current,
+                        _ => Decimal::ZERO,
+                    }
+                }
+            };
+            if base <= Decimal::ZERO {
+                continue;
+            }
+            let split = vacation::split(base, days.d1, days.d2, cfg.arredondamento.provision())?;
+            let line = |code: u16,
+                        event: &Option<String>,
+                        competencia,
+                        document,
+                        value,
+                        explanation: Explanation| ProvisionLine {
+                calc_code: code,
+                event: event.clone(),
+                institution: inst.id.clone(),
+                competencia,
+                document,
+                value,
+                explanation,
+            };
+            let e453 = vacation::provision_explanation(base, &days, &split, 453);
+            let e454 = vacation::provision_explanation(base, &days, &split, 454);
+            provisions.push(line(
+                453,
+                &fer.evento_453,
+                c,
+                Document::ReciboFerias,
+                split.first,
+                e453,
+            ));
+            provisions.push(line(
+                454,
+                &fer.evento_454,
+                c,
+                Document::ReciboFerias,
+                split.second,
+                e454,
+            ));
+            provisions.push(line(
+                455,
+                &fer.evento_455,
+                c,
+                mirror_document,
+                split.first,
+                Explanation::new(
+                    "ferias.455",
+                    "SPEC §2.5; seed 002 (455 espelha o 453 no envelope do mês das férias)",
+                    "455 = 453, no envelope do mês das férias",
+                    split.first,
+                )
+                .with("provisao_453", split.first),
+            ));
+            let open = OpenProvision {
+                institution: inst.id.clone(),
+                origin: c,
+                return_competencia: days.second,
+                value: split.second,
+            };
+            if terminated.is_some() {
+                provisions.extend(rescission::return_open_provisions(
+                    std::slice::from_ref(&open),
+                    c,
+                    fer.evento_456.as_deref(),
+                ));
+            } else if split.second > Decimal::ZERO {
+                open_provisions.push(open);
+            }
+        }
+    }
+    let mut returned_in_rescission = Vec::new();
+    for p in &month.open_provisions {
+        if terminated.is_some() {
+            returned_in_rescission.push(p.clone());
+        } else if p.return_competencia <= c {
+            if p.return_competencia < c {
+                warnings.push(DomainIssue::warning(
+                    "D502",
+                    "provisoes_abertas",
+                    format!(
+                        "provisão 454 de {} prevista para {} devolvida com atraso em {c}",
+                        p.origin, p.return_competencia
+                    ),
+                ));
+            }
+            provisions.push(ProvisionLine {
+                calc_code: 456,
+                event: fer.evento_456.clone(),
+                institution: p.institution.clone(),
+                competencia: c,
+                document: Document::FolhaMensal,
+                value: p.value,
+                explanation: Explanation::new(
+                    "ferias.456",
+                    "SPEC §2.5; seed 002 (456 espelha o 454 no envelope do mês seguinte)",
+                    format!("456 = 454 do recibo de férias de {}", p.origin),
+                    p.value,
+                )
+                .with("provisao_454", p.value),
+            });
+        } else {
+            open_provisions.push(p.clone());
+        }
+    }
+
+    // Rescisão (442 ← 443).
+    let rescission = match terminated {
+        None => None,
+        Some(t) => {
+            let r_net = config.net_pay(&t.movement)?;
+            let r_rd = t
+                .movement
+                .available_remuneration(cfg.margem.excluir_nao_habituais)?;
+            let base = margin::base_value(cfg.margem.base, r_net, r_rd)?;
+            let cap = discount::legal_cap(base, cfg.rescisao.percentual, rules)?;
+            let mut formulas = Vec::new();
+            let mut legal_institutions = Vec::new();
+            let mut l = r_net;
+            for (i, inst) in cfg.instituicoes.iter().enumerate() {
+                match config.rescission_formulas.get(i).and_then(Option::as_ref) {
+                    Some(f) => {
+                        let amount = rescission::informed_amount(
+                            &inst.id,
+                            inst.evento_443.as_deref(),
+                            &t.movement,
+                            &month.contracts,
+                            c,
+                            cfg.rescisao.valor_informado,
+                        )?;
+                        let overrides = inst
+                            .evento_443
+                            .iter()
+                            .map(|code| (code.clone(), amount))
+                            .collect();
+                        let (value, trace) = f.evaluate(
+                            &FormulaInputs {
+                                competencia: c,
+                                movement: &t.movement,
+                                event_overrides: overrides,
+                                variables: vec![
+                                    ("L", Some(l)),
+                                    ("RC", Some(month.employee.salary)),
+                                    ("RD", r_rd),
+                                    ("MARGEM", Some(margin.value)),
+                                ],
+                                history: &month.history,
+                            },
+                            options.formula_traces,
+                        )?;
+                        l = arith::sub(
+                            l,
+                            value.max(Decimal::ZERO),
+                            "líquido da rescisão após descontos",
+                        )?;
+                        formulas.push(FormulaDiscount {
+                            institution: inst.id.clone(),
+                            event: inst.evento_442.clone(),
+                            installment: amount,
+                            value,
+                            trace,
+                        });
+                    }
+                    None => legal_institutions.push((inst.id.clone(), inst.evento_443.clone())),
+                }
+            }
+            let claims = rescission::claims(
+                &legal_institutions,
+                &t.movement,
+                &month.contracts,
+                c,
+                cfg.rescisao.valor_informado,
+            )?;
+            let institutions: Vec<(String, Option<String>)> = cfg
+                .instituicoes
+                .iter()
+                .map(|i| (i.id.clone(), i.evento_442.clone()))
+                .collect();
+            let result = discount::combine(
+                base,
+                cap,
+                cfg.rescisao.percentual,
+                &institutions,
+                formulas,
+                &claims,
+                Labels {
+                    discount_code: 442,
+                    base_code: 443,
+                    source: "SPEC §2.4; seed 002 (evento 442 calculado por fórmula sobre o 443); Lei 10.820/2003 art. 1 §1; MTE, Manual do Crédito do Trabalhador pp. 40–41",
+                },
+            )?;
+            warnings.extend(result.warnings.iter().cloned());
+            for d in &result.institutions {
+                events.push(OutputEvent {
+                    calc_code: 442,
+                    event: d.event.clone(),
+                    institution: Some(d.institution.clone()),
+                    kind: EventKind::Desconto,
+                    document: Document::Rescisao,
+                    competencia: c,
+                    value: d.discount,
+                });
+            }
+            Some(RescissionResult {
+                date: t.date,
+                competencia: c,
+                discounts: result,
+                returned_provisions: rescission::return_open_provisions(
+                    &returned_in_rescission,
+                    c,
+                    fer.evento_456.as_deref(),
+                ),
+            })
+        }
+    };
+    let all_provision_lines = provisions
+        .iter()
+        .chain(rescission.iter().flat_map(|r| r.returned_provisions.iter()));
+    for p in all_provision_lines {
+        events.push(OutputEvent {
+            calc_code: p.calc_code,
+            event: p.event.clone(),
+            institution: Some(p.institution.clone()),
+            kind: if p.calc_code >= 455 {
+                EventKind::Provento
+            } else {
+                EventKind::Desconto
+            },
+            document: p.document,
+            competencia: p.competencia,
+            value: p.value,
+        });
+    }
+    Ok(EmployeeResult {
+        matricula: month.employee.matricula.clone(),
+        competencia: c,
+        consistency,
+        send_margin,
+        margin,
+        rateio,
+        rateio_issues,
+        discounts,
+        provisions,
+        open_provisions,
+        rescission,
+        events,
+        warnings,
+    })
+}
+
+/// The institution's 438 of the previous competência, from the history.
+fn previous_discount(
+    cfg: &Config,
+    month: &EmployeeMonth,
+    event_438: Option<&str>,
+) -> Option<Decimal> {
+    let previous = month.competencia.previous()?;
+    let code = event_438?;
+    month
+        .history
+        .iter()
+        .filter(|m| m.competencia == previous)
+        .filter(|m| cfg.periodo.map_or(true, |p| p == m.periodo))
+        .find_map(|m| m.events.get(code).copied())
+}

@@ -1,0 +1,512 @@
+//! The formula language end to end: the analyst fixtures, the command line, property tests
+//! and the limits that keep bad input from crashing anything.
+
+use consignado::adapters::fixture;
+use consignado::formula::{self, CompileOptions, Context, MapContext, Mode, Program, Value};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ------------------------------------------------------------------------------------------
+// Fixtures
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn every_formula_fixture_passes() {
+    let files = fixture::collect(&[root().join("fixtures/formula")]).unwrap();
+    assert!(files.len() >= 8, "fixtures missing: {files:?}");
+    let mut count = 0;
+    let mut failures = Vec::new();
+    for f in &files {
+        for o in fixture::run_file(f) {
+            count += 1;
+            if !o.passed {
+                failures.push(format!("{} :: {}\n{}", o.file.display(), o.name, o.detail));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(count >= 90, "only {count} cases ran");
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_its_explanation() {
+    let dir = std::env::temp_dir().join(format!("consignado-fixture-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("errado.toml");
+    std::fs::write(
+        &file,
+        "nome = \"errado\"\nformula = \"SE L > 0 ENTAO L * 0.3 FIMSE\"\n[[caso]]\nnome = \"x\"\nvariaveis = { L = \"100\" }\nesperado = \"31.00\"\n",
+    )
+    .unwrap();
+    let outcomes = fixture::run_file(&file);
+    assert_eq!(outcomes.len(), 1);
+    assert!(!outcomes[0].passed);
+    assert!(
+        outcomes[0].detail.contains("esperado 31.00, obtido 30.00"),
+        "{}",
+        outcomes[0].detail
+    );
+    assert!(
+        outcomes[0].detail.contains("condição L > 0 → verdadeiro"),
+        "{}",
+        outcomes[0].detail
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// ------------------------------------------------------------------------------------------
+// Command line
+// ------------------------------------------------------------------------------------------
+
+fn consignado(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_consignado"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const MARGEM: &str = "fixtures/formula/seeds/margem_444_totvs.rm";
+const MARGEM_CTX: &str = "fixtures/formula/seeds/margem_444_totvs.context.json";
+
+#[test]
+fn check_accepts_the_seeds_leniently_and_rejects_them_strictly() {
+    let (code, out, err) = consignado(&[
+        "check",
+        MARGEM,
+        "fixtures/formula/seeds/desconto_438_totvs.rm",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("margem_444_totvs.rm:13:11: aviso[W002]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("desconto_438_totvs.rm:3:1: aviso[W001]"),
+        "{err}"
+    );
+    let (code, _, err) = consignado(&["check", "--strict", MARGEM]);
+    assert_eq!(code, 1);
+    assert!(err.contains("erro[W002]"), "{err}");
+    let (code, _, _) = consignado(&[
+        "check",
+        "--strict",
+        "fixtures/formula/seeds/margem_444_balanceada.rm",
+    ]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn eval_prints_money_raw_and_explanations() {
+    let (code, out, _) = consignado(&["eval", MARGEM, "--context", MARGEM_CTX]);
+    assert_eq!((code, out.as_str()), (0, "840.00\n"));
+    let (_, out, _) = consignado(&["eval", MARGEM, "--context", MARGEM_CTX, "--raw"]);
+    assert_eq!(out, "840.000\n");
+    let (code, out, _) = consignado(&["eval", MARGEM, "--context", MARGEM_CTX, "--explain"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("condição MES=1 E LIQUIDOFF(ANO-1,12,PERIODO) > 0 → falso"),
+        "{out}"
+    );
+    assert!(
+        out.contains("LIQUIDOFF(ANO,MES-1,PERIODO) = 2800.00"),
+        "{out}"
+    );
+    let (code, out, _) = consignado(&["eval", MARGEM, "--context", MARGEM_CTX, "--explain=json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["valor"], "840.00");
+    assert_eq!(json["steps"][0]["kind"], "if");
+    assert_eq!(json["steps"][0]["children"][0]["value"], "falso");
+}
+
+#[test]
+fn eval_reports_bad_input_with_position_and_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("consignado-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ctx = dir.join("ctx.json");
+    // No PERIODO: E016 at the first use, as FILE:LINE:COL.
+    std::fs::write(
+        &ctx,
+        r#"{"competencia":"2025-06","variaveis":{"RC":"1000"}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = consignado(&["eval", MARGEM, "--context", ctx.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("margem_444_totvs.rm:4:24: erro[E016]"),
+        "{err}"
+    );
+    // Unknown key.
+    std::fs::write(&ctx, "{\"competencia\":\"2025-06\",\n \"eventoz\":{}}").unwrap();
+    let (code, _, err) = consignado(&["eval", MARGEM, "--context", ctx.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(":2:") && err.contains("campo desconhecido"),
+        "{err}"
+    );
+    // Missing file: I/O error.
+    let (code, _, _) = consignado(&["eval", MARGEM, "--context", "nao/existe.json"]);
+    assert_eq!(code, 2);
+    // Usage error.
+    let (code, _, _) = consignado(&["eval", MARGEM]);
+    assert_eq!(code, 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn fmt_output_is_idempotent_and_strict() {
+    let (code, formatted, _) = consignado(&["fmt", MARGEM]);
+    assert_eq!(code, 0);
+    let expected =
+        std::fs::read_to_string(root().join("fixtures/formula/seeds/margem_444_balanceada.rm"))
+            .unwrap();
+    assert_eq!(formatted, expected);
+    let (code, _, _) = consignado(&["fmt", "--check", MARGEM]);
+    assert_eq!(code, 1);
+    let (code, _, _) = consignado(&[
+        "fmt",
+        "--check",
+        "fixtures/formula/seeds/margem_444_balanceada.rm",
+    ]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn test_command_runs_the_fixtures() {
+    let (code, out, _) = consignado(&["test"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" 0 reprovados"), "{out}");
+}
+
+// ------------------------------------------------------------------------------------------
+// Limits: nothing crashes
+// ------------------------------------------------------------------------------------------
+
+fn compile(src: &str) -> Result<Program, formula::Diagnostics> {
+    Program::compile(src, &CompileOptions::default())
+}
+
+fn codes(src: &str) -> Vec<&'static str> {
+    match compile(src) {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.code).collect(),
+    }
+}
+
+#[test]
+fn nesting_up_to_the_limit_works_and_beyond_is_an_error() {
+    // Run on a thread with a small stack (as test threads have) to show the limit is safe.
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let depth = 60;
+            let src = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+            let p = compile(&src).unwrap();
+            assert_eq!(
+                p.evaluate(&MapContext::new(2025, 1)).unwrap(),
+                Value::Number(d("1"))
+            );
+            let ifs = "SE MES = 1 ENTAO 1 SENAO ".repeat(60) + "0" + &" FIMSE".repeat(60);
+            assert!(compile(&ifs).is_ok());
+            assert_eq!(
+                codes(&format!("{}1{}", "(".repeat(5000), ")".repeat(5000))),
+                ["E004"]
+            );
+            assert_eq!(codes(&format!("{}1", "-".repeat(100_000))), ["E004"]);
+            assert_eq!(codes(&format!("{}1", "NAO ".repeat(10_000))), ["E004"]);
+            assert_eq!(codes(&"SE 1 = 1 ENTAO ".repeat(10_000)), ["E004"]);
+            assert_eq!(codes(&"1 + ".repeat(10_000).add_one()), ["E004"]);
+            assert_eq!(codes(&format!("{}1", "ABS(".repeat(1000))), ["E004"]);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+trait AddOne {
+    fn add_one(self) -> String;
+}
+impl AddOne for String {
+    fn add_one(self) -> String {
+        self + "1"
+    }
+}
+
+#[test]
+fn pathological_input_is_an_error_not_a_crash() {
+    for src in [
+        "",
+        ";;;",
+        "/*",
+        "'",
+        "\"",
+        "((",
+        "))",
+        "SE",
+        "FIMSE FIMSE",
+        "\u{0}",
+        "C(",
+        "1..2",
+        "ENTÃO",
+        "1 2",
+        "DECL;",
+    ] {
+        assert!(compile(src).is_err(), "{src:?} compiled");
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Property tests
+// ------------------------------------------------------------------------------------------
+
+/// A context that counts history look-ups, to observe short-circuit evaluation.
+struct Counting {
+    lookups: Cell<u32>,
+}
+
+impl Context for Counting {
+    fn competencia(&self) -> (i32, u32) {
+        (2025, 1)
+    }
+    fn periodo(&self) -> Option<i64> {
+        Some(1)
+    }
+    fn event(&self, _: usize, _: &str) -> Decimal {
+        Decimal::ZERO
+    }
+    fn variable(&self, _: usize, _: &str) -> Option<Decimal> {
+        Some(Decimal::ONE)
+    }
+    fn liquido_off(&self, _: i64, _: u32, _: i64) -> Decimal {
+        self.lookups.set(self.lookups.get() + 1);
+        Decimal::ONE
+    }
+}
+
+fn money() -> impl Strategy<Value = Decimal> {
+    (0i64..10_000_000, 0u32..=4).prop_map(|(n, scale)| Decimal::new(n, scale))
+}
+
+/// Random arithmetic as (source, the same computation done directly with Decimal).
+fn arithmetic() -> impl Strategy<Value = (String, Option<Decimal>)> {
+    let leaf = money().prop_map(|v| (v.to_string(), Some(v)));
+    leaf.prop_recursive(5, 32, 2, |inner| {
+        (inner.clone(), inner, 0..4usize).prop_map(|((ls, lv), (rs, rv), op)| {
+            let sym = ["+", "-", "*", "/"][op];
+            let value = match (lv, rv) {
+                (Some(a), Some(b)) => match op {
+                    0 => a.checked_add(b),
+                    1 => a.checked_sub(b),
+                    2 => a.checked_mul(b),
+                    _ if b.is_zero() => None,
+                    _ => a.checked_div(b),
+                },
+                _ => None,
+            };
+            (format!("({ls} {sym} {rs})"), value)
+        })
+    })
+}
+
+/// Random formulas over the whole language, written with random case, spacing and accents.
+fn formula_source() -> impl Strategy<Value = String> {
+    let num_leaf = prop_oneof![
+        money().prop_map(|v| v.to_string()),
+        Just("MES".to_string()),
+        Just("ano".to_string()),
+        Just("L".to_string()),
+        Just("rc".to_string()),
+        Just("C('0439')".to_string()),
+        Just("LIQUIDOFF(ANO, 12, PERIODO)".to_string()),
+    ];
+    num_leaf.prop_recursive(4, 24, 3, |inner| {
+        let cond = (inner.clone(), inner.clone(), 0..6usize).prop_map(|(a, b, op)| {
+            let sym = ["=", "<>", "<", ">", "<=", ">="][op];
+            format!("{a} {sym} {b}")
+        });
+        prop_oneof![
+            (inner.clone(), inner.clone(), 0..3usize)
+                .prop_map(|(a, b, op)| format!("({a} {} {b})", ["+", "-", "*"][op])),
+            inner.clone().prop_map(|a| format!("-{a}")),
+            inner.clone().prop_map(|a| format!("ARRED({a})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("MAX({a}, {b})")),
+            (cond.clone(), inner.clone(), inner.clone(), any::<bool>()).prop_map(
+                |(c, a, b, accent)| {
+                    let (entao, senao) = if accent {
+                        ("ENTÃO", "senão")
+                    } else {
+                        ("entao", "SENAO")
+                    };
+                    format!("SE {c} {entao} {a} {senao} {b} FIMSE")
+                }
+            ),
+            (cond.clone(), cond.clone(), inner.clone(), 0..3usize).prop_map(|(c1, c2, a, op)| {
+                let joined = match op {
+                    0 => format!("{c1} E {c2}"),
+                    1 => format!("{c1} OU {c2}"),
+                    _ => format!("NAO {c1}"),
+                };
+                format!("SE {joined} ENTAO {a} FIMSE")
+            }),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("SE {a} ENTAO {b} FIMSE /* n */")),
+        ]
+    })
+}
+
+fn context() -> impl Strategy<Value = MapContext> {
+    (1u32..=12, money(), money(), money(), money()).prop_map(|(mes, l, rc, c, h)| {
+        let mut ctx = MapContext::new(2025, mes);
+        ctx.periodo = Some(1);
+        ctx.set_variable("L", l)
+            .set_variable("RC", rc)
+            .set_event("0439", c)
+            .set_history(2025, 12, 1, h);
+        ctx
+    })
+}
+
+fn same_outcome(
+    a: &Result<Value, formula::EvalError>,
+    b: &Result<Value, formula::EvalError>,
+) -> bool {
+    match (a, b) {
+        (Ok(x), Ok(y)) => x == y,
+        (Err(x), Err(y)) => x.code() == y.code(),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_text_never_panics(src in "\\PC{0,80}") {
+        if let Ok(p) = compile(&src) {
+            let _ = p.evaluate(&MapContext::new(2025, 6));
+            let _ = p.explain(&MapContext::new(2025, 6));
+        }
+        let _ = formula::format(&src);
+    }
+
+    #[test]
+    fn arbitrary_token_soup_never_panics(
+        tokens in proptest::collection::vec(prop_oneof![
+            Just("SE"), Just("ENTAO"), Just("SENAO"), Just("FIMSE"), Just("E"), Just("OU"),
+            Just("NAO"), Just("("), Just(")"), Just(";"), Just(","), Just("1"), Just("0.3"),
+            Just("L"), Just("C('1')"), Just("DECL A"), Just("SETVAR(A, 1)"), Just("A"),
+            Just("+"), Just("-"), Just("*"), Just("/"), Just("="), Just("<>"), Just("<"),
+            Just(">="), Just("'x'"), Just("/* c */"), Just("LIQUIDOFF(ANO, MES, 1)"),
+        ], 0..40)
+    ) {
+        let src = tokens.join(" ");
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let options = CompileOptions { mode, ..CompileOptions::default() };
+            if let Ok(p) = Program::compile(&src, &options) {
+                let mut ctx = MapContext::new(2025, 6);
+                ctx.set_variable("L", d("10"));
+                ctx.periodo = Some(1);
+                let _ = p.evaluate(&ctx);
+            }
+        }
+        if let Ok(formatted) = formula::format(&src) {
+            prop_assert_eq!(formula::format(&formatted).ok(), Some(formatted.clone()));
+        }
+    }
+
+    #[test]
+    fn arithmetic_equals_decimal_arithmetic((src, expected) in arithmetic()) {
+        let p = compile(&src).unwrap();
+        let got = p.evaluate(&MapContext::new(2025, 6));
+        match expected {
+            Some(v) => prop_assert_eq!(got.unwrap(), Value::Number(v)),
+            None => prop_assert!(got.is_err()),
+        }
+    }
+
+    #[test]
+    fn fmt_preserves_value_is_idempotent_and_strict(src in formula_source(), ctx in context()) {
+        let original = compile(&src).unwrap();
+        let formatted = formula::format(&src).unwrap();
+        prop_assert_eq!(formula::format(&formatted).unwrap(), formatted.clone(), "not idempotent");
+        let strict = Program::compile(&formatted, &CompileOptions::strict());
+        prop_assert!(strict.is_ok(), "fmt output fails strict:\n{}\n{:?}", formatted, strict.err());
+        let a = original.evaluate(&ctx);
+        let b = strict.unwrap().evaluate(&ctx);
+        prop_assert!(same_outcome(&a, &b), "{} → {:?}\n{} → {:?}", src, a, formatted, b);
+    }
+
+    #[test]
+    fn explain_gives_the_same_result_as_evaluate(src in formula_source(), ctx in context()) {
+        let p = compile(&src).unwrap();
+        let (explained, _trace) = p.explain(&ctx);
+        prop_assert!(same_outcome(&p.evaluate(&ctx), &explained));
+    }
+
+    #[test]
+    fn e_and_ou_short_circuit(left in any::<bool>(), use_ou in any::<bool>()) {
+        let l = if left { "1 = 1" } else { "1 = 2" };
+        let op = if use_ou { "OU" } else { "E" };
+        let p = compile(&format!("{l} {op} LIQUIDOFF(ANO, 12, PERIODO) > 0")).unwrap();
+        let ctx = Counting { lookups: Cell::new(0) };
+        p.evaluate(&ctx).unwrap();
+        let decided_by_left = if use_ou { left } else { !left };
+        prop_assert_eq!(ctx.lookups.get(), if decided_by_left { 0 } else { 1 });
+    }
+}
+
+#[test]
+fn references_list_what_a_formula_reads() {
+    let p = compile(&std::fs::read_to_string(root().join(MARGEM)).unwrap()).unwrap();
+    let r = p.references();
+    assert_eq!(r.variables, ["RC"]);
+    assert!(r.history && r.periodo && r.events.is_empty());
+    let p = compile("SE C('0439') > 0 ENTAO MIN(C('0439'), L * 0.3) FIMSE").unwrap();
+    assert_eq!(p.references().events, ["0439"]);
+    assert_eq!(p.references().variables, ["L"]);
+}
+
+#[test]
+fn periodo_from_configuration_is_a_constant() {
+    let options = CompileOptions {
+        periodo: Some(2),
+        ..CompileOptions::default()
+    };
+    let p = Program::compile("LIQUIDOFF(ANO, 5, PERIODO)", &options).unwrap();
+    let mut ctx = MapContext::new(2025, 6);
+    ctx.set_history(2025, 5, 2, d("99.50"));
+    assert_eq!(p.evaluate_money(&ctx).unwrap(), d("99.50"));
+    assert!(p.require_periodo(false).is_none());
+}
+
+#[test]
+fn diagnostics_render_file_line_column_and_caret() {
+    let src = "RC *\n  RCC";
+    let err = compile(src).unwrap_err();
+    let text = err.render("f.rm", src);
+    assert!(
+        text.starts_with("f.rm:2:3: erro[E010]: nome desconhecido: `RCC`"),
+        "{text}"
+    );
+    assert!(text.contains("^"), "{text}");
+    assert!(text.contains("você quis dizer `RC`?"), "{text}");
+    let _ = Path::new("unused");
+}
