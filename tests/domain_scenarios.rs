@@ -261,6 +261,9 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
     if let Some(over) = scenario.get("entrada") {
         merge(&mut input, over);
     }
+    for key in scenario.get("entrada_remover").map(strings).unwrap_or_default() {
+        remove_path(&mut input, &key);
+    }
     let month = EmployeeMonth::deserialize(input).unwrap_or_else(|e| panic!("[{name}] entrada: {e}"));
     match (compute_month(&compiled, &month), want.get("erro_campos")) {
         (Err(issues), Some(fields)) => {

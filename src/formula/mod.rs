@@ -248,15 +248,30 @@ impl Program {
 
     /// Evaluates against `ctx`. Performs no heap allocation unless it fails.
     pub fn evaluate<C: Context + ?Sized>(&self, ctx: &C) -> Result<Value, EvalError> {
+        if self.locals == 0 {
+            // The common case: no DECL, so no local storage to initialise.
+            return self.run(ctx, &mut [], eval::NoTrace).0;
+        }
         let mut storage = [None; MAX_LOCALS];
+        let locals = &mut storage[..self.locals.min(MAX_LOCALS)];
+        self.run(ctx, locals, eval::NoTrace).0
+    }
+
+    fn run<C: Context + ?Sized, T: eval::Tracer>(
+        &self,
+        ctx: &C,
+        locals: &mut [Option<Decimal>],
+        tracer: T,
+    ) -> (Result<Value, EvalError>, T) {
         let mut machine = eval::Machine {
             ctx,
             events: &self.references.events,
             variables: &self.references.variables,
-            locals: &mut storage[..self.locals.min(MAX_LOCALS)],
-            tracer: eval::NoTrace,
+            locals,
+            tracer,
         };
-        machine.run(&self.statements)
+        let result = machine.run(&self.statements);
+        (result, machine.tracer)
     }
 
     /// Evaluates and rounds the number as money (SPEC §1.6: 2 places, half away from zero).
@@ -284,19 +299,13 @@ impl Program {
     /// Evaluates and records every condition and look-up. Same result as [`Self::evaluate`].
     pub fn explain<C: Context + ?Sized>(&self, ctx: &C) -> (Result<Value, EvalError>, Trace) {
         let mut storage = [None; MAX_LOCALS];
-        let mut machine = eval::Machine {
-            ctx,
-            events: &self.references.events,
-            variables: &self.references.variables,
-            locals: &mut storage[..self.locals.min(MAX_LOCALS)],
-            tracer: trace::Recorder::new(&self.source),
-        };
-        let result = machine.run(&self.statements);
+        let locals = &mut storage[..self.locals.min(MAX_LOCALS)];
+        let (result, recorder) = self.run(ctx, locals, trace::Recorder::new(&self.source));
         let (value, error) = match &result {
             Ok(v) => (Some(trace::show(v)), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        (result, machine.tracer.finish(value, error))
+        (result, recorder.finish(value, error))
     }
 }
 
