@@ -6,6 +6,7 @@
 //! - [`domain`]: the consignado rules (margem 444, rateio, discounts 438/439, rescission
 //!   442/443, vacation provisions 453–456, consistency checks) as pure functions.
 //! - [`adapters`]: file formats in and out.
+//! - [`batch`]: the monthly batch of a whole company (read, compute in parallel, write, account).
 //! - [`money`]: money parsing and the one rounding policy.
 //!
 //! ```
@@ -20,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod adapters;
+pub mod batch;
 pub mod domain;
 pub mod formula;
 pub mod money;

@@ -67,7 +67,11 @@ fn money_map(v: &Value) -> BTreeMap<String, Decimal> {
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -79,8 +83,10 @@ struct Check<'a> {
 impl Check<'_> {
     fn eq<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, want: T) {
         if got != want {
-            self.failures
-                .push(format!("[{}] {what}: obtido {got:?}, esperado {want:?}", self.name));
+            self.failures.push(format!(
+                "[{}] {what}: obtido {got:?}, esperado {want:?}",
+                self.name
+            ));
         }
     }
 }
@@ -88,7 +94,11 @@ impl Check<'_> {
 fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
     for (key, v) in want {
         match key.as_str() {
-            "elegivel" => c.eq(key, r.margin.eligibility.is_eligible(), v.as_bool().unwrap_or_default()),
+            "elegivel" => c.eq(
+                key,
+                r.margin.eligibility.is_eligible(),
+                v.as_bool().unwrap_or_default(),
+            ),
             "motivo" => {
                 let got = serde_json::to_value(&r.margin.eligibility)
                     .ok()
@@ -97,7 +107,11 @@ fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
             }
             "margem" => c.eq(key, r.margin.value, dec(v)),
             "remuneracao_disponivel" => c.eq(key, r.margin.available_remuneration, Some(dec(v))),
-            "trava_legal" => c.eq(key, r.margin.guardrail_exceeded, v.as_bool().unwrap_or_default()),
+            "trava_legal" => c.eq(
+                key,
+                r.margin.guardrail_exceeded,
+                v.as_bool().unwrap_or_default(),
+            ),
             "enviar_margem" => c.eq(key, r.send_margin, v.as_bool().unwrap_or_default()),
             "rateio" => {
                 let got: BTreeMap<String, Decimal> = r
@@ -108,7 +122,11 @@ fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
                     .collect();
                 c.eq(key, got, money_map(v));
             }
-            "rateio_rejeitado" => c.eq(key, r.rateio.is_none() && !r.rateio_issues.is_empty(), v.as_bool().unwrap_or_default()),
+            "rateio_rejeitado" => c.eq(
+                key,
+                r.rateio.is_none() && !r.rateio_issues.is_empty(),
+                v.as_bool().unwrap_or_default(),
+            ),
             "teto" => c.eq(key, r.discounts.as_ref().map(|d| d.cap), Some(dec(v))),
             "desconto" => {
                 let got: BTreeMap<String, Decimal> = r
@@ -121,15 +139,19 @@ fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
                 c.eq(key, got, money_map(v));
             }
             "desconto_contrato" | "nao_descontado" => {
-                let contracts = r
-                    .discounts
-                    .iter()
-                    .flat_map(|d| d.contracts.iter())
-                    .chain(r.rescission.iter().flat_map(|x| x.discounts.contracts.iter()));
+                let contracts = r.discounts.iter().flat_map(|d| d.contracts.iter()).chain(
+                    r.rescission
+                        .iter()
+                        .flat_map(|x| x.discounts.contracts.iter()),
+                );
                 let got: BTreeMap<String, Decimal> = contracts
                     .filter(|k| v.get(&k.contract).is_some())
                     .map(|k| {
-                        let value = if key == "nao_descontado" { k.shortfall } else { k.discount };
+                        let value = if key == "nao_descontado" {
+                            k.shortfall
+                        } else {
+                            k.discount
+                        };
                         (k.contract.clone(), value)
                     })
                     .collect();
@@ -146,10 +168,11 @@ fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
             }
             "provisoes" => {
                 let mut got: BTreeMap<String, Decimal> = BTreeMap::new();
-                let lines = r
-                    .provisions
-                    .iter()
-                    .chain(r.rescission.iter().flat_map(|x| x.returned_provisions.iter()));
+                let lines = r.provisions.iter().chain(
+                    r.rescission
+                        .iter()
+                        .flat_map(|x| x.returned_provisions.iter()),
+                );
                 for p in lines {
                     let slot = got.entry(p.calc_code.to_string()).or_default();
                     *slot += p.value;
@@ -160,7 +183,11 @@ fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
                 let got: Decimal = r.open_provisions.iter().map(|p| p.value).sum();
                 c.eq(key, got, dec(v));
             }
-            "rescisao_teto" => c.eq(key, r.rescission.as_ref().map(|x| x.discounts.cap), Some(dec(v))),
+            "rescisao_teto" => c.eq(
+                key,
+                r.rescission.as_ref().map(|x| x.discounts.cap),
+                Some(dec(v)),
+            ),
             "rescisao" => {
                 let got: BTreeMap<String, Decimal> = r
                     .rescission
@@ -198,8 +225,14 @@ fn check_result(c: &mut Check, r: &EmployeeResult, want: &toml::Table) {
                     }
                 }
             }
-            "regra_margem" => c.eq(key, r.margin.explanation.rule.as_str(), v.as_str().unwrap_or_default()),
-            other => c.failures.push(format!("[{}] chave esperada desconhecida: {other}", c.name)),
+            "regra_margem" => c.eq(
+                key,
+                r.margin.explanation.rule.as_str(),
+                v.as_str().unwrap_or_default(),
+            ),
+            other => c
+                .failures
+                .push(format!("[{}] chave esperada desconhecida: {other}", c.name)),
         }
     }
 }
@@ -219,10 +252,15 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
     if let Some(over) = scenario.get("config") {
         merge(&mut config_value, over);
     }
-    for key in scenario.get("config_remover").map(strings).unwrap_or_default() {
+    for key in scenario
+        .get("config_remover")
+        .map(strings)
+        .unwrap_or_default()
+    {
         remove_path(&mut config_value, &key);
     }
-    let config = Config::deserialize(config_value).unwrap_or_else(|e| panic!("[{name}] config: {e}"));
+    let config =
+        Config::deserialize(config_value).unwrap_or_else(|e| panic!("[{name}] config: {e}"));
     let want = scenario
         .get("esperado")
         .and_then(Value::as_table)
@@ -231,7 +269,9 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
     let compiled = CompiledConfig::compile(config);
     if let Some(violations) = want.get("violacoes").and_then(Value::as_array) {
         match compiled {
-            Ok(_) => c.failures.push(format!("[{name}] configuração aceita, esperava violações")),
+            Ok(_) => c
+                .failures
+                .push(format!("[{name}] configuração aceita, esperava violações")),
             Err(issues) => {
                 for v in violations {
                     let code = v.get("codigo").and_then(Value::as_str).unwrap_or_default();
@@ -239,7 +279,11 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
                     if !issues.iter().any(|i| i.code == code && i.field == field) {
                         c.failures.push(format!(
                             "[{name}] violação {code} em {field} ausente; relatadas: {}",
-                            issues.iter().map(|i| format!("{} {}", i.code, i.field)).collect::<Vec<_>>().join("; ")
+                            issues
+                                .iter()
+                                .map(|i| format!("{} {}", i.code, i.field))
+                                .collect::<Vec<_>>()
+                                .join("; ")
                         ));
                     }
                 }
@@ -261,10 +305,15 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
     if let Some(over) = scenario.get("entrada") {
         merge(&mut input, over);
     }
-    for key in scenario.get("entrada_remover").map(strings).unwrap_or_default() {
+    for key in scenario
+        .get("entrada_remover")
+        .map(strings)
+        .unwrap_or_default()
+    {
         remove_path(&mut input, &key);
     }
-    let month = EmployeeMonth::deserialize(input).unwrap_or_else(|e| panic!("[{name}] entrada: {e}"));
+    let month =
+        EmployeeMonth::deserialize(input).unwrap_or_else(|e| panic!("[{name}] entrada: {e}"));
     match (compute_month(&compiled, &month), want.get("erro_campos")) {
         (Err(issues), Some(fields)) => {
             let mut got: Vec<String> = issues.iter().map(|i| i.field.clone()).collect();
@@ -273,13 +322,16 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
             want_fields.sort();
             c.eq("erro_campos", got, want_fields);
         }
-        (Err(issues), None) => c.failures.push(format!("[{name}] erro inesperado: {issues:?}")),
+        (Err(issues), None) => c
+            .failures
+            .push(format!("[{name}] erro inesperado: {issues:?}")),
         (Ok(_), Some(_)) => c.failures.push(format!("[{name}] calculou, esperava erro")),
         (Ok(result), None) => {
             check_result(&mut c, &result, &want);
             // Every result must serialize (reports and batches write it out).
             if let Err(e) = serde_json::to_string(&result) {
-                c.failures.push(format!("[{name}] resultado não serializa: {e}"));
+                c.failures
+                    .push(format!("[{name}] resultado não serializa: {e}"));
             }
         }
     }
@@ -301,7 +353,12 @@ fn every_named_scenario_holds() {
     for path in &paths {
         run_scenario(path, &base_config, &base_input, &mut failures);
     }
-    assert!(failures.is_empty(), "{} falha(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} falha(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -314,7 +371,8 @@ fn the_example_configuration_parses_and_validates() {
 
 #[test]
 fn a_toml_error_names_line_and_column() {
-    let issues = Config::from_toml_str("periodo = 1\n[margem]\npercentual = \"abc\"\n").unwrap_err();
+    let issues =
+        Config::from_toml_str("periodo = 1\n[margem]\npercentual = \"abc\"\n").unwrap_err();
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].field, "3:14");
     assert!(issues[0].message.contains("abc"), "{}", issues[0].message);

@@ -24,8 +24,11 @@ use crate::domain::{Competencia, EventKind};
 use crate::money::parse_money;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Name of the configuration file in a company folder.
 pub const CONFIG_FILE: &str = "configuracao.toml";
@@ -40,11 +43,17 @@ pub struct Column {
 }
 
 const fn req(name: &'static str) -> Column {
-    Column { name, required: true }
+    Column {
+        name,
+        required: true,
+    }
 }
 
 const fn opt(name: &'static str) -> Column {
-    Column { name, required: false }
+    Column {
+        name,
+        required: false,
+    }
 }
 
 /// The CSV tables of a company folder, in the order the summary lists them.
@@ -129,63 +138,77 @@ impl InputFile {
     /// The columns, in the order the `col_*` constants and the row decoders use.
     pub fn columns(self) -> &'static [Column] {
         match self {
-            InputFile::Funcionarios => &[
-                req("matricula"),
-                req("cpf"),
-                opt("nome"),
-                opt("categoria"),
-                req("salario"),
-                opt("ddd"),
-                opt("telefone"),
-                opt("email_funcional"),
-                opt("data_nascimento"),
-                opt("rg_numero"),
-                opt("rg_orgao_emissor"),
-                opt("rg_data_emissao"),
-                opt("nome_mae"),
-            ],
-            InputFile::FichaFinanceira => &[
-                req("matricula"),
-                req("competencia"),
-                opt("periodo"),
-                req("liquido"),
-                opt("remuneracao_disponivel"),
-            ],
-            InputFile::Eventos => &[
-                req("matricula"),
-                req("competencia"),
-                opt("periodo"),
-                req("evento"),
-                req("tipo"),
-                req("valor"),
-            ],
-            InputFile::Parcelas => &[
-                req("matricula"),
-                req("instituicao"),
-                req("contrato"),
-                opt("inicio"),
-                req("competencia"),
-                req("valor"),
-                opt("saldo_devedor"),
-            ],
-            InputFile::Distribuicoes => &[req("matricula"), req("instituicao"), req("percentual")],
-            InputFile::Ferias => &[req("matricula"), req("inicio"), req("fim"), opt("dias_abono")],
-            InputFile::Rescisoes => &[
-                req("matricula"),
-                req("data"),
-                req("liquido"),
-                opt("remuneracao_disponivel"),
-            ],
-            InputFile::ProvisoesAbertas => &[
-                req("matricula"),
-                req("instituicao"),
-                req("competencia_origem"),
-                req("competencia_retorno"),
-                req("valor"),
-            ],
+            InputFile::Funcionarios => COLS_FUNCIONARIOS,
+            InputFile::FichaFinanceira => COLS_FICHA,
+            InputFile::Eventos => COLS_EVENTOS,
+            InputFile::Parcelas => COLS_PARCELAS,
+            InputFile::Distribuicoes => COLS_DISTRIBUICOES,
+            InputFile::Ferias => COLS_FERIAS,
+            InputFile::Rescisoes => COLS_RESCISOES,
+            InputFile::ProvisoesAbertas => COLS_PROVISOES,
         }
     }
 }
+
+const COLS_FUNCIONARIOS: &[Column] = &[
+    req("matricula"),
+    req("cpf"),
+    opt("nome"),
+    opt("categoria"),
+    req("salario"),
+    opt("ddd"),
+    opt("telefone"),
+    opt("email_funcional"),
+    opt("data_nascimento"),
+    opt("rg_numero"),
+    opt("rg_orgao_emissor"),
+    opt("rg_data_emissao"),
+    opt("nome_mae"),
+];
+const COLS_FICHA: &[Column] = &[
+    req("matricula"),
+    req("competencia"),
+    opt("periodo"),
+    req("liquido"),
+    opt("remuneracao_disponivel"),
+];
+const COLS_EVENTOS: &[Column] = &[
+    req("matricula"),
+    req("competencia"),
+    opt("periodo"),
+    req("evento"),
+    req("tipo"),
+    req("valor"),
+];
+const COLS_PARCELAS: &[Column] = &[
+    req("matricula"),
+    req("instituicao"),
+    req("contrato"),
+    opt("inicio"),
+    req("competencia"),
+    req("valor"),
+    opt("saldo_devedor"),
+];
+const COLS_DISTRIBUICOES: &[Column] = &[req("matricula"), req("instituicao"), req("percentual")];
+const COLS_FERIAS: &[Column] = &[
+    req("matricula"),
+    req("inicio"),
+    req("fim"),
+    opt("dias_abono"),
+];
+const COLS_RESCISOES: &[Column] = &[
+    req("matricula"),
+    req("data"),
+    req("liquido"),
+    opt("remuneracao_disponivel"),
+];
+const COLS_PROVISOES: &[Column] = &[
+    req("matricula"),
+    req("instituicao"),
+    req("competencia_origem"),
+    req("competencia_retorno"),
+    req("valor"),
+];
 
 impl fmt::Display for InputFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -297,30 +320,48 @@ impl Table {
                 })
             }
         };
-        Table::from_reader(std::io::BufReader::with_capacity(1 << 20, handle), file, &path)
+        Table::from_reader(
+            std::io::BufReader::with_capacity(1 << 20, handle),
+            file,
+            &path,
+        )
     }
 
     /// Reads a table from any reader; `path` names it in errors.
-    pub fn from_reader<R: std::io::Read>(reader: R, file: InputFile, path: &Path) -> Result<Table, LoadError> {
+    pub fn from_reader<R: std::io::Read>(
+        reader: R,
+        file: InputFile,
+        path: &Path,
+    ) -> Result<Table, LoadError> {
         let format = |line: u64, message: String| LoadError::Format {
             path: path.to_path_buf(),
             line,
             message,
         };
+        let newlines = Rc::new(RefCell::new(VecDeque::new()));
+        let lines = RefCell::new(Lines {
+            newlines: newlines.clone(),
+            passed: 0,
+        });
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(b';')
             .has_headers(false)
             .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(reader);
+            .from_reader(NewlineTap {
+                inner: reader,
+                offset: 0,
+                newlines: newlines.clone(),
+            });
         let mut record = csv::ByteRecord::new();
         let columns = file.columns();
         let mut table = Table::empty(file);
 
         // Header: every name known, none repeated, every required one present.
-        let read = |csv: &mut csv::Reader<R>, record: &mut csv::ByteRecord| {
+        let read = |csv: &mut csv::Reader<NewlineTap<R>>, record: &mut csv::ByteRecord| {
             csv.read_byte_record(record).map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e
+                    .position()
+                    .map_or(0, |p| lines.borrow_mut().line_at(p.byte()));
                 LoadError::Format {
                     path: path.to_path_buf(),
                     line,
@@ -330,11 +371,16 @@ impl Table {
         };
         if !read(&mut csv, &mut record)? {
             if file.required() {
-                return Err(format(1, "arquivo vazio: falta a linha de cabeçalho".to_owned()));
+                return Err(format(
+                    1,
+                    "arquivo vazio: falta a linha de cabeçalho".to_owned(),
+                ));
             }
             return Ok(table);
         }
-        let header_line = record.position().map_or(1, |p| p.line());
+        let header_line = lines
+            .borrow_mut()
+            .line_at(csv.position().byte().saturating_sub(1));
         let mut map: Vec<Option<usize>> = vec![None; columns.len()];
         for (pos, raw) in record.iter().enumerate() {
             let name = std::str::from_utf8(raw)
@@ -351,24 +397,40 @@ impl Table {
                 ));
             };
             if map[c].is_some() {
-                return Err(format(header_line, format!("coluna '{name}' repetida no cabeçalho")));
+                return Err(format(
+                    header_line,
+                    format!("coluna '{name}' repetida no cabeçalho"),
+                ));
             }
             map[c] = Some(pos);
         }
-        if let Some(missing) = columns.iter().zip(&map).find(|(c, m)| c.required && m.is_none()) {
+        if let Some(missing) = columns
+            .iter()
+            .zip(&map)
+            .find(|(c, m)| c.required && m.is_none())
+        {
             return Err(format(
                 header_line,
-                format!("falta a coluna obrigatória '{}' no cabeçalho", missing.0.name),
+                format!(
+                    "falta a coluna obrigatória '{}' no cabeçalho",
+                    missing.0.name
+                ),
             ));
         }
         let width = record.len();
 
         while read(&mut csv, &mut record)? {
-            let line = record.position().map_or(0, |p| p.line());
-            let line32 = u32::try_from(line).map_err(|_| format(line, "arquivo grande demais".to_owned()))?;
+            let line = lines
+                .borrow_mut()
+                .line_at(csv.position().byte().saturating_sub(1));
+            let line32 = u32::try_from(line)
+                .map_err(|_| format(line, "arquivo grande demais".to_owned()))?;
             table.rows_read += 1;
             if std::str::from_utf8(record.as_slice()).is_err() {
-                return Err(format(line, "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned()));
+                return Err(format(
+                    line,
+                    "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned(),
+                ));
             }
             if record.len() != width {
                 table.short_rows.push((line32, record.len() as u32));
@@ -376,12 +438,19 @@ impl Table {
             }
             for slot in &map {
                 if let Some(pos) = slot {
-                    let bytes = record.get(*pos).unwrap_or_default();
-                    // Validated just above: the whole record is UTF-8, so each field is.
-                    table.data.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+                    let bytes = record.get(*pos).unwrap_or_default().trim_ascii();
+                    // Validated just above: the whole record is UTF-8, and trimming ASCII
+                    // white space keeps it so.
+                    table
+                        .data
+                        .push_str(std::str::from_utf8(bytes).unwrap_or_default());
                 }
-                let end = u32::try_from(table.data.len())
-                    .map_err(|_| format(line, "arquivo grande demais (mais de 4 GiB de campos)".to_owned()))?;
+                let end = u32::try_from(table.data.len()).map_err(|_| {
+                    format(
+                        line,
+                        "arquivo grande demais (mais de 4 GiB de campos)".to_owned(),
+                    )
+                })?;
                 table.ends.push(end);
             }
             table.lines.push(line32);
@@ -393,10 +462,53 @@ impl Table {
     }
 }
 
+/// Passes bytes through and notes where each line ends: csv's own line numbers do not count the
+/// blank lines it skips, and a rejected row must name its real line.
+struct NewlineTap<R> {
+    inner: R,
+    offset: u64,
+    newlines: Rc<RefCell<VecDeque<u64>>>,
+}
+
+impl<R: std::io::Read> std::io::Read for NewlineTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut q = self.newlines.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                q.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Turns a byte offset into its line (offsets asked in increasing order). The batch asks for the
+/// last byte of each record (csv's position after reading it, minus one), which is the record's
+/// line unless a quoted field spans lines.
+struct Lines {
+    newlines: Rc<RefCell<VecDeque<u64>>>,
+    passed: u64,
+}
+
+impl Lines {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut q = self.newlines.borrow_mut();
+        while q.front().is_some_and(|&o| o < byte) {
+            q.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Io(io) => io_message(io),
-        csv::ErrorKind::Utf8 { .. } => "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned()
+        }
         _ => e.to_string(),
     }
 }
@@ -482,7 +594,9 @@ impl<'t> Row<'t> {
     pub fn opt_money(&self, col: usize) -> FieldResult<Option<Decimal>> {
         match self.optional(col) {
             None => Ok(None),
-            Some(t) => parse_money(t).map(Some).map_err(|e| self.err(col, e.to_string())),
+            Some(t) => parse_money(t)
+                .map(Some)
+                .map_err(|e| self.err(col, e.to_string())),
         }
     }
 
@@ -490,7 +604,10 @@ impl<'t> Row<'t> {
     pub fn competencia(&self, col: usize) -> FieldResult<Competencia> {
         let t = self.required(col)?;
         parse_competencia_field(t).ok_or_else(|| {
-            self.err(col, format!("competência inválida '{t}': use AAAA-MM, por exemplo 2025-07"))
+            self.err(
+                col,
+                format!("competência inválida '{t}': use AAAA-MM, por exemplo 2025-07"),
+            )
         })
     }
 
@@ -527,7 +644,10 @@ impl<'t> Row<'t> {
             "base" | "base_de_calculo" | "base de cálculo" | "base de calculo" | "b" => {
                 Ok(EventKind::BaseDeCalculo)
             }
-            _ => Err(self.err(col, format!("tipo de evento '{t}' inválido: use provento, desconto ou base"))),
+            _ => Err(self.err(
+                col,
+                format!("tipo de evento '{t}' inválido: use provento, desconto ou base"),
+            )),
         }
     }
 }
@@ -569,12 +689,20 @@ mod tests {
 
     #[test]
     fn header_in_any_order_and_optional_columns_absent() {
-        let t = table(InputFile::Distribuicoes, "percentual;MATRICULA;instituicao\n50;001;banco_a\n").unwrap();
+        let t = table(
+            InputFile::Distribuicoes,
+            "percentual;MATRICULA;instituicao\n50;001;banco_a\n",
+        )
+        .unwrap();
         assert_eq!(t.len(), 1);
         assert_eq!(t.field(0, 0), "001");
         assert_eq!(t.field(0, 1), "banco_a");
         assert_eq!(t.field(0, 2), "50");
-        let t = table(InputFile::Ferias, "\u{feff}matricula;inicio;fim\n1;20/07/2025;08/08/2025\n").unwrap();
+        let t = table(
+            InputFile::Ferias,
+            "\u{feff}matricula;inicio;fim\n1;20/07/2025;08/08/2025\n",
+        )
+        .unwrap();
         assert_eq!(t.field(0, 3), "");
         assert_eq!(t.line(0), 2);
     }
@@ -582,19 +710,31 @@ mod tests {
     #[test]
     fn broken_headers_stop_with_the_line() {
         let e = table(InputFile::Ferias, "matricula;inicio;fim;xyz\n").unwrap_err();
-        assert!(e.to_string().starts_with("ferias.csv:1: coluna desconhecida 'xyz'"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("ferias.csv:1: coluna desconhecida 'xyz'"),
+            "{e}"
+        );
         let e = table(InputFile::Ferias, "matricula;inicio\n").unwrap_err();
-        assert!(e.to_string().contains("falta a coluna obrigatória 'fim'"), "{e}");
+        assert!(
+            e.to_string().contains("falta a coluna obrigatória 'fim'"),
+            "{e}"
+        );
         let e = table(InputFile::Funcionarios, "").unwrap_err();
         assert!(e.to_string().contains("vazio"), "{e}");
         let bytes = b"matricula;inicio;fim\n1;\xff;x\n";
-        let e = Table::from_reader(&bytes[..], InputFile::Ferias, Path::new("ferias.csv")).unwrap_err();
+        let e =
+            Table::from_reader(&bytes[..], InputFile::Ferias, Path::new("ferias.csv")).unwrap_err();
         assert!(e.to_string().starts_with("ferias.csv:2: "), "{e}");
     }
 
     #[test]
     fn short_rows_are_kept_aside() {
-        let t = table(InputFile::Ferias, "matricula;inicio;fim\n1;2;3\n1;2\n\n4;5;6\n").unwrap();
+        let t = table(
+            InputFile::Ferias,
+            "matricula;inicio;fim\n1;2;3\n1;2\n\n4;5;6\n",
+        )
+        .unwrap();
         assert_eq!(t.rows_read, 3);
         assert_eq!(t.len(), 2);
         assert_eq!(t.short_rows, vec![(3, 2)]);
@@ -610,7 +750,10 @@ mod tests {
         .unwrap();
         let ok = Row::new(&t, 0);
         assert_eq!(ok.money(5).unwrap().to_string(), "1234.56");
-        assert_eq!(ok.date(3).unwrap(), NaiveDate::from_ymd_opt(2024, 3, 15).unwrap());
+        assert_eq!(
+            ok.date(3).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 3, 15).unwrap()
+        );
         assert_eq!(ok.competencia(4).unwrap().to_iso(), "2025-07");
         let bad = Row::new(&t, 1);
         assert_eq!(bad.money(5).unwrap_err().column, "valor");
@@ -622,7 +765,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("2025-07-20"), NaiveDate::from_ymd_opt(2025, 7, 20));
+        assert_eq!(
+            parse_date("2025-07-20"),
+            NaiveDate::from_ymd_opt(2025, 7, 20)
+        );
         assert_eq!(parse_date("31/02/2025"), None);
         assert_eq!(parse_date("1/2/2025"), None);
         assert_eq!(parse_date("+1/02/2025"), None);

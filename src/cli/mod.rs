@@ -2,6 +2,7 @@
 //! 1 the input is wrong (formula, context, data) and the diagnostics say where, 2 usage or
 //! I/O error. Diagnostics go to stderr as `FILE:LINE:COL`.
 
+mod batch_cmds;
 mod formula_cmds;
 
 use clap::{Parser, Subcommand};
@@ -73,6 +74,42 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Lote mensal: calcula a competência de uma empresa inteira (margens, rateio, descontos,
+    /// provisões, rejeitados, mensagens de importação) e imprime o resumo.
+    Batch {
+        /// Pasta da empresa (configuracao.toml, funcionarios.csv, ficha_financeira.csv, …).
+        empresa: PathBuf,
+        /// Competência a calcular, AAAA-MM.
+        #[arg(long)]
+        competencia: String,
+        /// Pasta de saída (criada se não existir).
+        #[arg(long, default_value = "saida")]
+        saida: PathBuf,
+        /// Formatos de saída.
+        #[arg(long, default_value = "ambos", value_parser = ["csv", "jsonl", "ambos"])]
+        formato: String,
+        /// Não mostra a barra de progresso.
+        #[arg(long)]
+        sem_progresso: bool,
+    },
+    /// Gera uma empresa sintética realista (determinística pela semente) para testes de escala.
+    Gerar {
+        /// Número de funcionários.
+        #[arg(long, default_value_t = 1000)]
+        funcionarios: u64,
+        /// Semente do gerador.
+        #[arg(long, default_value_t = 1)]
+        semente: u64,
+        /// Pasta a criar.
+        #[arg(long)]
+        saida: PathBuf,
+        /// Competência do lote que a empresa vai rodar, AAAA-MM.
+        #[arg(long, default_value = "2025-07")]
+        competencia: String,
+        /// Inclui uma pequena parcela de linhas defeituosas (valores ilegíveis, matrículas desconhecidas).
+        #[arg(long)]
+        defeituosas: bool,
+    },
 }
 
 /// Runs the command line and returns the exit code.
@@ -99,5 +136,19 @@ pub fn run() -> i32 {
             files,
         } => formula_cmds::fmt(&files, check, write),
         Command::Test { paths, verbose } => formula_cmds::test(&paths, verbose),
+        Command::Batch {
+            empresa,
+            competencia,
+            saida,
+            formato,
+            sem_progresso,
+        } => batch_cmds::batch(&empresa, &competencia, &saida, &formato, !sem_progresso),
+        Command::Gerar {
+            funcionarios,
+            semente,
+            saida,
+            competencia,
+            defeituosas,
+        } => batch_cmds::generate(funcionarios, semente, &saida, &competencia, defeituosas),
     }
 }

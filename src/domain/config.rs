@@ -373,7 +373,7 @@ impl Config {
             let place = e
                 .span()
                 .map(|span| {
-                    let before = &text[..span.start.min(text.len())];
+                    let before = text.get(..span.start).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                     format!("{line}:{col}")
@@ -577,7 +577,7 @@ impl Config {
             if !pair_438 {
                 issues.push(DomainIssue::error(
                     "D123",
-                    format!("{at}"),
+                    at.clone(),
                     format!(
                         "instituição '{}' sem o par de eventos 438 (desconto) / 439 (base)",
                         inst.id

@@ -75,7 +75,7 @@ pub fn validate_distribution(
     let mut total = Some(Decimal::ZERO);
     for (i, line) in distribution.iter().enumerate() {
         let at = format!("distribuicao_margem[{i}]");
-        if !institutions.iter().any(|id| *id == line.institution) {
+        if !institutions.contains(&line.institution) {
             issues.push(DomainIssue::error(
                 "D301",
                 format!("{at}.instituicao"),

@@ -1,8 +1,8 @@
 //! Serde helpers for money, dates and competências in files people edit.
 //!
 //! Money is written as a string (`"1097.56"`) and read from:
-//! - a string with `.` as the decimal mark (`"1097.56"`), or `,` (`"1097,56"`), or Brazilian
-//!   grouping (`"1.097,56"`);
+//! - a string, by [`crate::money::parse_money`] (SPEC §3: `"1097.56"`, `"1097,56"`,
+//!   `"1.097,56"`; an ambiguous `"1.234"` is rejected);
 //! - an integer (`600`);
 //! - a TOML/JSON float (`0.35`), accepted only when its shortest decimal form has at most 15
 //!   significant digits, so the value read is exactly the literal written (a float of TOML never
@@ -19,44 +19,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// Parses a money/decimal literal: `1234.56`, `1234,56`, `1.234,56`, `-10`, `0.35`.
-/// Returns `None` for anything else (including ambiguous `1,234.56`).
-pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    let s = text.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let normalized = if s.contains(',') {
-        let (int_part, frac) = s.rsplit_once(',')?;
-        if frac.contains('.') || frac.is_empty() {
-            return None;
-        }
-        let int_digits = if int_part.contains('.') {
-            // Brazilian grouping: every group after the first has exactly 3 digits.
-            let unsigned = int_part.trim_start_matches(['-', '+']);
-            let mut groups = unsigned.split('.');
-            let first = groups.next()?;
-            if first.is_empty() || first.len() > 3 || groups.clone().any(|g| g.len() != 3) {
-                return None;
-            }
-            int_part.replace('.', "")
-        } else {
-            int_part.to_owned()
-        };
-        format!("{int_digits}.{frac}")
-    } else {
-        s.to_owned()
-    };
-    let ok = normalized
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
-    if !ok || normalized.matches('.').count() > 1 {
-        return None;
-    }
-    Decimal::from_str(&normalized).ok()
-}
-
 struct DecimalVisitor;
 
 impl<'de> Visitor<'de> for DecimalVisitor {
@@ -67,7 +29,7 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        parse_decimal(v).ok_or_else(|| E::custom(format!("valor decimal inválido: '{v}'")))
+        crate::money::parse_money(v).map_err(E::custom)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
@@ -95,9 +57,11 @@ impl<'de> Visitor<'de> for DecimalVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
         // serde_json arbitrary_precision: { "$serde_json::private::Number": "1.23" }.
+        // A JSON number literal is unambiguous: read it as written.
         let entry: Option<(String, String)> = map.next_entry()?;
         match entry {
-            Some((_, literal)) => self.visit_str(&literal),
+            Some((_, literal)) => Decimal::from_str(&literal)
+                .map_err(|_| de::Error::custom(format!("valor decimal inválido: {literal}"))),
             None => Err(de::Error::custom("valor decimal ausente")),
         }
     }
@@ -243,19 +207,6 @@ pub(crate) mod opt_date {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_the_three_written_forms_and_rejects_ambiguity() {
-        let d = |s: &str| Decimal::from_str(s).unwrap();
-        assert_eq!(parse_decimal("1234.56"), Some(d("1234.56")));
-        assert_eq!(parse_decimal("1234,56"), Some(d("1234.56")));
-        assert_eq!(parse_decimal("1.234,56"), Some(d("1234.56")));
-        assert_eq!(parse_decimal("-10"), Some(d("-10")));
-        assert_eq!(parse_decimal("1,234.56"), None);
-        assert_eq!(parse_decimal("1.23,4"), None);
-        assert_eq!(parse_decimal("12a"), None);
-        assert_eq!(parse_decimal(""), None);
-    }
 
     #[test]
     fn dates_in_both_forms() {

@@ -301,10 +301,10 @@ impl Movement {
         let mut rd = Decimal::ZERO;
         for e in &self.events {
             match (e.kind, e.nature) {
-                (EventKind::Provento, _) if e.inss_incidence => {
-                    if e.habitual || !exclude_non_habitual {
-                        rd = arith::add(rd, e.value, "remuneração disponível")?;
-                    }
+                (EventKind::Provento, _)
+                    if e.inss_incidence && (e.habitual || !exclude_non_habitual) =>
+                {
+                    rd = arith::add(rd, e.value, "remuneração disponível")?;
                 }
                 (EventKind::Desconto, EventNature::Comum) if e.inss_incidence => {
                     rd = arith::sub(rd, e.value, "remuneração disponível")?;

@@ -1,0 +1,127 @@
+//! The properties checked by the fuzz targets, shared by the libFuzzer targets
+//! (`fuzz_targets/`) and by the stable `replay` binary (`examples/replay.rs`), which re-runs
+//! corpus/regression files without libFuzzer.
+
+use consignado::formula::{self, CompileOptions, MapContext, Program, Value};
+use rust_decimal::Decimal;
+
+/// Two competências, so both `MES = 1` and `MES <> 1` branches of the seeds are reached.
+/// Each has `L`, `RC`, an event (`0439`), history (`LIQUIDOFF`) and `PERIODO`.
+pub fn contexts() -> [MapContext; 2] {
+    let d = |s: &str| s.parse::<Decimal>().expect("decimal literal");
+    let mut june = MapContext::new(2025, 6);
+    june.periodo = Some(1);
+    june.set_variable("L", d("1200.00"))
+        .set_variable("RC", d("2000.00"))
+        .set_event("0439", d("500.00"))
+        .set_event("0438", d("-12.34"))
+        .set_history(2025, 5, 1, d("2800.00"))
+        .set_history(2024, 12, 1, d("3250.00"));
+    let mut january = june.clone();
+    january.mes = 1;
+    january.periodo = Some(2);
+    january.set_history(2024, 12, 2, d("79228162514264337593543950335"));
+    [june, january]
+}
+
+/// Bytes → formula text. Invalid UTF-8 is decoded lossily (U+FFFD) rather than dropped, so
+/// no input is wasted.
+pub fn text(data: &[u8]) -> String {
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// `compile_eval`: compile lenient and strict, evaluate, explain, render every diagnostic.
+/// Nothing may panic; the invariants between the modes and between evaluate/explain hold.
+pub fn compile_eval(src: &str) {
+    let lenient = Program::compile(src, &CompileOptions::default());
+    let strict = Program::compile(src, &CompileOptions::strict());
+    let ctxs = contexts();
+
+    for result in [&lenient, &strict] {
+        match result {
+            Ok(program) => {
+                for w in program.warnings() {
+                    let _ = w.render("f.rm", src);
+                    let _ = w.one_line("f.rm", src);
+                    let _ = w.to_string();
+                }
+                let _ = program.references();
+                let _ = program.require_periodo(false);
+                for ctx in &ctxs {
+                    let value = program.evaluate(ctx);
+                    let money = program.evaluate_money(ctx);
+                    let (explained, trace) = program.explain(ctx);
+                    let _ = trace.to_string();
+                    assert_eq!(
+                        value, explained,
+                        "evaluate and explain disagree on {src:?}"
+                    );
+                    match (&value, &money) {
+                        (Ok(Value::Number(_)), Ok(_)) | (Ok(Value::Bool(_)), Err(_)) => {}
+                        (Err(a), Err(b)) => assert_eq!(a.code(), b.code()),
+                        _ => panic!("evaluate {value:?} vs evaluate_money {money:?} on {src:?}"),
+                    }
+                    if let Err(e) = &value {
+                        let _ = e.to_diagnostic().render("f.rm", src);
+                        let _ = e.to_string();
+                    }
+                }
+            }
+            Err(diags) => {
+                assert!(
+                    diags.errors().next().is_some(),
+                    "compile failed without an error on {src:?}: {diags:?}"
+                );
+                let _ = diags.render("f.rm", src);
+                let _ = diags.to_string();
+                for d in diags.iter() {
+                    let _ = d.one_line("f.rm", src);
+                }
+            }
+        }
+    }
+
+    // Strict only adds errors: whatever compiles strictly compiles leniently, to the same
+    // value, and a strict program has no warnings.
+    if let Ok(s) = &strict {
+        assert!(s.warnings().is_empty(), "strict program with warnings: {src:?}");
+        let l = lenient
+            .as_ref()
+            .unwrap_or_else(|e| panic!("strict ok but lenient fails on {src:?}: {e}"));
+        for ctx in &ctxs {
+            assert_eq!(
+                outcome(s.evaluate(ctx)),
+                outcome(l.evaluate(ctx)),
+                "strict and lenient disagree on {src:?}"
+            );
+        }
+    }
+}
+
+/// A value or an error code: what must agree between a formula and its formatted text.
+pub fn outcome(r: Result<Value, formula::EvalError>) -> Result<Value, &'static str> {
+    r.map_err(|e| e.code())
+}
+
+/// `fmt_roundtrip`: for a formula that compiles leniently, `fmt` succeeds, is idempotent,
+/// its output compiles in strict mode and evaluates to the same value or error code.
+pub fn fmt_roundtrip(src: &str) {
+    let Ok(original) = Program::compile(src, &CompileOptions::default()) else {
+        return;
+    };
+    let once = formula::format(src)
+        .unwrap_or_else(|e| panic!("fmt failed on a formula that compiles: {src:?}: {e}"));
+    let twice = formula::format(&once)
+        .unwrap_or_else(|e| panic!("fmt output does not parse: {src:?} -> {once:?}: {e}"));
+    assert_eq!(once, twice, "fmt not idempotent on {src:?}");
+    let formatted = Program::compile(&once, &CompileOptions::strict()).unwrap_or_else(|e| {
+        panic!("fmt output fails strict mode: {src:?} -> {once:?}: {e}")
+    });
+    for ctx in &contexts() {
+        assert_eq!(
+            outcome(original.evaluate(ctx)),
+            outcome(formatted.evaluate(ctx)),
+            "fmt changed the value: {src:?} -> {once:?}"
+        );
+    }
+}

@@ -1,0 +1,781 @@
+//! Saída do lote: the CSV and JSON Lines files `consignado batch` writes, rendered from the
+//! domain's [`EmployeeResult`].
+//!
+//! Every CSV uses `;` and a header line, money with 2 places and `.` as the decimal mark
+//! (SPEC §3), competências `AAAA-MM`; a field holding `;`, `"` or a line break is quoted. Every
+//! JSON Lines file has one object per line, money as strings. Columns are documented in
+//! `fixtures/README.md` ("Saída do lote").
+//!
+//! Rendering appends to caller-owned `String`s, so a batch renders a chunk of employees into one
+//! buffer per file with no allocation per line, and the same input gives byte-identical output.
+//!
+//! What this module does not do: decide anything. Which employees, which order and which rejects
+//! are the batch's business ([`crate::batch`]).
+
+use crate::domain::discount::{DiscountResult, DiscountRule};
+use crate::domain::margin::Eligibility;
+use crate::domain::rateio::RateioMethod;
+use crate::domain::vacation::Document;
+use crate::domain::{DomainIssue, EmployeeResult, EventKind, OpenProvision, Severity};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+/// The per-employee output files, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFile {
+    /// `resultado_funcionarios.csv`: one line per computed employee.
+    Funcionarios,
+    /// `margens.csv`: the margin sent to each institution (rateio).
+    Margens,
+    /// `descontos.csv`: 438 and 442 per institution.
+    Descontos,
+    /// `contratos.csv`: 438 and 442 per contract under the legal rule, with the shortfall.
+    Contratos,
+    /// `provisoes.csv`: 453–456 lines.
+    Provisoes,
+    /// `eventos.csv`: every event value to post in the payroll.
+    Eventos,
+    /// `provisoes_abertas.csv`: 454 provisions to return later (input of the next month).
+    ProvisoesAbertas,
+    /// `ocorrencias.csv`: warnings, consistency violations, ineligibility, rateio problems.
+    Ocorrencias,
+    /// `resultados.jsonl`: everything about an employee, one JSON object per line.
+    Resultados,
+}
+
+impl OutputFile {
+    /// Every per-employee file.
+    pub const ALL: [OutputFile; 9] = [
+        OutputFile::Funcionarios,
+        OutputFile::Margens,
+        OutputFile::Descontos,
+        OutputFile::Contratos,
+        OutputFile::Provisoes,
+        OutputFile::Eventos,
+        OutputFile::ProvisoesAbertas,
+        OutputFile::Ocorrencias,
+        OutputFile::Resultados,
+    ];
+
+    /// File name in the output folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            OutputFile::Funcionarios => "resultado_funcionarios.csv",
+            OutputFile::Margens => "margens.csv",
+            OutputFile::Descontos => "descontos.csv",
+            OutputFile::Contratos => "contratos.csv",
+            OutputFile::Provisoes => "provisoes.csv",
+            OutputFile::Eventos => "eventos.csv",
+            OutputFile::ProvisoesAbertas => "provisoes_abertas.csv",
+            OutputFile::Ocorrencias => "ocorrencias.csv",
+            OutputFile::Resultados => "resultados.jsonl",
+        }
+    }
+
+    /// Header line (with its `\n`); empty for JSON Lines.
+    pub fn header(self) -> &'static str {
+        match self {
+            OutputFile::Funcionarios => "competencia;matricula;cpf;situacao;liquido;remuneracao_disponivel;margem_444;margem_enviada;parcelas_439;desconto_438;nao_descontado_438;desconto_442;nao_descontado_442;motivo\n",
+            OutputFile::Margens => "competencia;matricula;instituicao;metodo;percentual;margem\n",
+            OutputFile::Descontos => "competencia;matricula;documento;codigo_calculo;instituicao;evento;regra;parcela;desconto;nao_descontado\n",
+            OutputFile::Contratos => "competencia;matricula;documento;codigo_calculo;instituicao;contrato;inicio;parcela;desconto;nao_descontado\n",
+            OutputFile::Provisoes => "competencia;matricula;instituicao;codigo_calculo;evento;documento;competencia_documento;valor\n",
+            OutputFile::Eventos => "competencia;matricula;documento;codigo_calculo;evento;instituicao;tipo;valor\n",
+            OutputFile::ProvisoesAbertas => "matricula;instituicao;competencia_origem;competencia_retorno;valor\n",
+            OutputFile::Ocorrencias => "competencia;matricula;codigo;gravidade;campo;mensagem\n",
+            OutputFile::Resultados => "",
+        }
+    }
+
+    /// Is it a JSON Lines file?
+    pub fn is_jsonl(self) -> bool {
+        self == OutputFile::Resultados
+    }
+}
+
+/// Name of the rejects file (CSV) and its JSON Lines twin.
+pub const REJECTS_CSV: &str = "rejeitados.csv";
+/// JSON Lines twin of [`REJECTS_CSV`].
+pub const REJECTS_JSONL: &str = "rejeitados.jsonl";
+/// Header of [`REJECTS_CSV`].
+pub const REJECTS_HEADER: &str = "arquivo;linha;campo;matricula;codigo;motivo\n";
+/// Import messages of SPEC §2.7, one per line.
+pub const MESSAGES_TXT: &str = "mensagens.txt";
+/// The summary printed on stdout, also kept with the outputs.
+pub const SUMMARY_TXT: &str = "resumo.txt";
+
+/// One buffer per [`OutputFile`].
+#[derive(Debug, Default)]
+pub struct Buffers {
+    /// Indexed by `OutputFile as usize`.
+    pub text: [String; 9],
+}
+
+impl Buffers {
+    /// The buffer of `file`.
+    pub fn of(&mut self, file: OutputFile) -> &mut String {
+        &mut self.text[file as usize]
+    }
+}
+
+/// Which formats to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// CSV files.
+    pub csv: bool,
+    /// JSON Lines files.
+    pub jsonl: bool,
+}
+
+/// A row or employee not computed: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RejectRecord {
+    /// Position of the file in the summary's order (sort key).
+    pub file_order: usize,
+    /// Input file name.
+    pub file: &'static str,
+    /// Line in the file.
+    pub line: u32,
+    /// Column or field path ("" when the whole row).
+    pub field: String,
+    /// Matrícula, when known.
+    pub matricula: String,
+    /// Stable code (`L001`…, or the domain's `D9xx`).
+    pub code: String,
+    /// Reason, in Portuguese.
+    pub reason: String,
+}
+
+/// Appends `text` as a CSV field (quoted only when it must be).
+pub fn push_csv(buf: &mut String, text: &str) {
+    if text.contains([';', '"', '\n', '\r']) {
+        buf.push('"');
+        buf.push_str(&text.replace('"', "\"\""));
+        buf.push('"');
+    } else {
+        buf.push_str(text);
+    }
+}
+
+/// Appends money with 2 places: the same text as [`crate::money::format_money`], without
+/// allocating.
+pub fn push_money(buf: &mut String, value: Decimal) {
+    // Fast path for what money almost always is: at most 2 places, not zero (so no sign
+    // question). Anything else goes through `Decimal`'s own formatting.
+    let mantissa = value.mantissa();
+    let scale = value.scale();
+    let cents = match scale {
+        2 => Some(mantissa),
+        0 | 1 => mantissa.checked_mul(10i128.pow(2 - scale)),
+        _ => None,
+    };
+    let Some(cents) = cents.filter(|c| *c != 0) else {
+        let _ = write!(buf, "{value:.2}");
+        return;
+    };
+    let mut digits = [0u8; 48];
+    let mut at = digits.len();
+    let mut rest = cents.unsigned_abs();
+    let mut written = 0;
+    while rest > 0 || written < 3 {
+        if written == 2 {
+            at -= 1;
+            digits[at] = b'.';
+        }
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        written += 1;
+    }
+    if cents < 0 {
+        buf.push('-');
+    }
+    // Only ASCII digits and '.' were written.
+    buf.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
+/// Appends `text` as a JSON string.
+pub fn push_json_str(buf: &mut String, text: &str) {
+    buf.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => buf.push_str("\\\""),
+            '\\' => buf.push_str("\\\\"),
+            '\n' => buf.push_str("\\n"),
+            '\r' => buf.push_str("\\r"),
+            '\t' => buf.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(buf, "\\u{:04x}", c as u32);
+            }
+            c => buf.push(c),
+        }
+    }
+    buf.push('"');
+}
+
+fn push_json_money(buf: &mut String, value: Decimal) {
+    buf.push('"');
+    push_money(buf, value);
+    buf.push('"');
+}
+
+fn push_json_opt_money(buf: &mut String, value: Option<Decimal>) {
+    match value {
+        Some(v) => push_json_money(buf, v),
+        None => buf.push_str("null"),
+    }
+}
+
+fn push_json_opt_str(buf: &mut String, value: Option<&str>) {
+    match value {
+        Some(v) => push_json_str(buf, v),
+        None => buf.push_str("null"),
+    }
+}
+
+/// Document name in files.
+pub fn document_name(d: Document) -> &'static str {
+    match d {
+        Document::ReciboFerias => "recibo_ferias",
+        Document::FolhaMensal => "folha_mensal",
+        Document::Rescisao => "rescisao",
+    }
+}
+
+fn kind_name(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Provento => "provento",
+        EventKind::Desconto => "desconto",
+        EventKind::BaseDeCalculo => "base",
+    }
+}
+
+fn method_name(m: RateioMethod) -> &'static str {
+    match m {
+        RateioMethod::Integral => "integral",
+        RateioMethod::Fator => "fator",
+        RateioMethod::Distribuicao => "distribuicao",
+    }
+}
+
+fn rule_name(r: DiscountRule) -> &'static str {
+    match r {
+        DiscountRule::Formula => "formula",
+        DiscountRule::RegraLegal => "regra_legal",
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "erro",
+        Severity::Warning => "aviso",
+    }
+}
+
+/// The employee's situation and, when the margin is not sent, why (first reason wins:
+/// ineligible, inconsistent data, invalid distribution).
+pub fn status(result: &EmployeeResult) -> (&'static str, String) {
+    if let Eligibility::NaoElegivel { mensagem, .. } = &result.margin.eligibility {
+        return ("nao_elegivel", mensagem.clone());
+    }
+    if let Some(first) = result.consistency.first() {
+        let more = result.consistency.len() - 1;
+        let tail = if more > 0 {
+            format!(" (e mais {more})")
+        } else {
+            String::new()
+        };
+        return (
+            "dados_inconsistentes",
+            format!("{}: {}{tail}", first.field, first.message),
+        );
+    }
+    if let Some(first) = result.rateio_issues.first() {
+        return ("distribuicao_invalida", first.message.clone());
+    }
+    if result.send_margin {
+        ("margem_enviada", String::new())
+    } else {
+        ("margem_retida", String::new())
+    }
+}
+
+fn sums(d: Option<&DiscountResult>) -> (Decimal, Decimal, Decimal) {
+    let mut installment = Decimal::ZERO;
+    let mut discount = Decimal::ZERO;
+    let mut shortfall = Decimal::ZERO;
+    for i in d.iter().flat_map(|d| d.institutions.iter()) {
+        installment = installment.saturating_add(i.installment);
+        discount = discount.saturating_add(i.discount);
+        shortfall = shortfall.saturating_add(i.shortfall);
+    }
+    (installment, discount, shortfall)
+}
+
+/// Every issue of the result that `ocorrencias.csv` lists, in a fixed order.
+pub fn issues(result: &EmployeeResult) -> impl Iterator<Item = &DomainIssue> {
+    result
+        .consistency
+        .iter()
+        .chain(&result.rateio_issues)
+        .chain(&result.warnings)
+}
+
+/// Renders one computed employee into `out`. `competencia` is `AAAA-MM`.
+pub fn render_employee(
+    out: &mut Buffers,
+    formats: Formats,
+    competencia: &str,
+    cpf: &str,
+    r: &EmployeeResult,
+) {
+    let m = &r.matricula;
+    let (situacao, motivo) = status(r);
+    let margin_sent = if r.send_margin {
+        r.margin.value
+    } else {
+        Decimal::ZERO
+    };
+    let (inst_438, disc_438, short_438) = sums(r.discounts.as_ref());
+    let (_, disc_442, short_442) = sums(r.rescission.as_ref().map(|x| &x.discounts));
+    let ineligible = match &r.margin.eligibility {
+        Eligibility::Elegivel => None,
+        Eligibility::NaoElegivel { mensagem, .. } => Some(mensagem.as_str()),
+    };
+
+    if formats.csv {
+        let b = out.of(OutputFile::Funcionarios);
+        for f in [competencia, m, cpf, situacao] {
+            push_csv(b, f);
+            b.push(';');
+        }
+        push_money(b, r.margin.net_pay);
+        b.push(';');
+        if let Some(rd) = r.margin.available_remuneration {
+            push_money(b, rd);
+        }
+        for v in [
+            r.margin.value,
+            margin_sent,
+            inst_438,
+            disc_438,
+            short_438,
+            disc_442,
+            short_442,
+        ] {
+            b.push(';');
+            push_money(b, v);
+        }
+        b.push(';');
+        push_csv(b, &motivo);
+        b.push('\n');
+
+        if r.send_margin {
+            if let Some(rateio) = &r.rateio {
+                let b = out.of(OutputFile::Margens);
+                for s in &rateio.shares {
+                    for f in [competencia, m, &s.institution, method_name(rateio.method)] {
+                        push_csv(b, f);
+                        b.push(';');
+                    }
+                    if let Some(p) = s.percent {
+                        let _ = write!(b, "{}", p.normalize());
+                    }
+                    b.push(';');
+                    push_money(b, s.value);
+                    b.push('\n');
+                }
+            }
+        }
+
+        let documents = r
+            .discounts
+            .iter()
+            .map(|d| (Document::FolhaMensal, 438u16, d))
+            .chain(
+                r.rescission
+                    .iter()
+                    .map(|x| (Document::Rescisao, 442u16, &x.discounts)),
+            );
+        for (doc, code, d) in documents {
+            let b = out.of(OutputFile::Descontos);
+            for i in &d.institutions {
+                if i.installment.is_zero() && i.discount.is_zero() {
+                    continue;
+                }
+                for f in [competencia, m, document_name(doc)] {
+                    push_csv(b, f);
+                    b.push(';');
+                }
+                let _ = write!(b, "{code};");
+                push_csv(b, &i.institution);
+                b.push(';');
+                push_csv(b, i.event.as_deref().unwrap_or(""));
+                b.push(';');
+                b.push_str(rule_name(i.rule));
+                for v in [i.installment, i.discount, i.shortfall] {
+                    b.push(';');
+                    push_money(b, v);
+                }
+                b.push('\n');
+            }
+            let b = out.of(OutputFile::Contratos);
+            for k in &d.contracts {
+                for f in [competencia, m, document_name(doc)] {
+                    push_csv(b, f);
+                    b.push(';');
+                }
+                let _ = write!(b, "{code};");
+                push_csv(b, &k.institution);
+                b.push(';');
+                push_csv(b, &k.contract);
+                b.push(';');
+                if let Some(s) = k.start {
+                    let _ = write!(b, "{}", s.format("%d/%m/%Y"));
+                }
+                for v in [k.installment, k.discount, k.shortfall] {
+                    b.push(';');
+                    push_money(b, v);
+                }
+                b.push('\n');
+            }
+        }
+
+        let b = out.of(OutputFile::Provisoes);
+        let lines = r.provisions.iter().chain(
+            r.rescission
+                .iter()
+                .flat_map(|x| x.returned_provisions.iter()),
+        );
+        for p in lines {
+            for f in [competencia, m, &p.institution] {
+                push_csv(b, f);
+                b.push(';');
+            }
+            let _ = write!(b, "{};", p.calc_code);
+            push_csv(b, p.event.as_deref().unwrap_or(""));
+            b.push(';');
+            b.push_str(document_name(p.document));
+            b.push(';');
+            b.push_str(&p.competencia.to_iso());
+            b.push(';');
+            push_money(b, p.value);
+            b.push('\n');
+        }
+
+        let b = out.of(OutputFile::Eventos);
+        for e in r
+            .events
+            .iter()
+            .filter(|e| e.calc_code == 444 || !e.value.is_zero())
+        {
+            for f in [competencia, m, document_name(e.document)] {
+                push_csv(b, f);
+                b.push(';');
+            }
+            let _ = write!(b, "{};", e.calc_code);
+            push_csv(b, e.event.as_deref().unwrap_or(""));
+            b.push(';');
+            push_csv(b, e.institution.as_deref().unwrap_or(""));
+            b.push(';');
+            b.push_str(kind_name(e.kind));
+            b.push(';');
+            push_money(b, e.value);
+            b.push('\n');
+        }
+
+        render_open_provisions(out.of(OutputFile::ProvisoesAbertas), m, &r.open_provisions);
+
+        let b = out.of(OutputFile::Ocorrencias);
+        if let Some(msg) = ineligible {
+            for f in [competencia, m, "D200", "aviso", "margem", msg] {
+                push_csv(b, f);
+                b.push(';');
+            }
+            b.pop();
+            b.push('\n');
+        }
+        for i in issues(r) {
+            for f in [
+                competencia,
+                m,
+                &i.code,
+                severity_name(i.severity),
+                &i.field,
+                &i.message,
+            ] {
+                push_csv(b, f);
+                b.push(';');
+            }
+            b.pop();
+            b.push('\n');
+        }
+    }
+
+    if formats.jsonl {
+        let b = out.of(OutputFile::Resultados);
+        b.push_str("{\"competencia\":");
+        push_json_str(b, competencia);
+        b.push_str(",\"matricula\":");
+        push_json_str(b, m);
+        b.push_str(",\"cpf\":");
+        push_json_str(b, cpf);
+        b.push_str(",\"situacao\":");
+        push_json_str(b, situacao);
+        b.push_str(",\"motivo\":");
+        push_json_opt_str(b, Some(motivo.as_str()).filter(|s| !s.is_empty()));
+        b.push_str(",\"liquido\":");
+        push_json_money(b, r.margin.net_pay);
+        b.push_str(",\"remuneracao_disponivel\":");
+        push_json_opt_money(b, r.margin.available_remuneration);
+        b.push_str(",\"margem_444\":");
+        push_json_money(b, r.margin.value);
+        b.push_str(",\"margem_enviada\":");
+        b.push_str(if r.send_margin { "true" } else { "false" });
+        b.push_str(",\"rateio\":[");
+        if let Some(rateio) = r.rateio.as_ref().filter(|_| r.send_margin) {
+            for (n, s) in rateio.shares.iter().enumerate() {
+                if n > 0 {
+                    b.push(',');
+                }
+                b.push_str("{\"instituicao\":");
+                push_json_str(b, &s.institution);
+                b.push_str(",\"metodo\":");
+                push_json_str(b, method_name(rateio.method));
+                b.push_str(",\"percentual\":");
+                match s.percent {
+                    Some(p) => push_json_str(b, &p.normalize().to_string()),
+                    None => b.push_str("null"),
+                }
+                b.push_str(",\"margem\":");
+                push_json_money(b, s.value);
+                b.push('}');
+            }
+        }
+        b.push_str("],\"descontos\":[");
+        let mut first = true;
+        let documents = r
+            .discounts
+            .iter()
+            .map(|d| (Document::FolhaMensal, 438u16, d))
+            .chain(
+                r.rescission
+                    .iter()
+                    .map(|x| (Document::Rescisao, 442u16, &x.discounts)),
+            );
+        for (doc, code, d) in documents {
+            for i in &d.institutions {
+                if i.installment.is_zero() && i.discount.is_zero() {
+                    continue;
+                }
+                if !first {
+                    b.push(',');
+                }
+                first = false;
+                let _ = write!(
+                    b,
+                    "{{\"documento\":\"{}\",\"codigo_calculo\":{code},\"instituicao\":",
+                    document_name(doc)
+                );
+                push_json_str(b, &i.institution);
+                b.push_str(",\"regra\":");
+                push_json_str(b, rule_name(i.rule));
+                b.push_str(",\"parcela\":");
+                push_json_money(b, i.installment);
+                b.push_str(",\"desconto\":");
+                push_json_money(b, i.discount);
+                b.push_str(",\"nao_descontado\":");
+                push_json_money(b, i.shortfall);
+                b.push_str(",\"contratos\":[");
+                for (n, k) in d
+                    .contracts
+                    .iter()
+                    .filter(|k| k.institution == i.institution)
+                    .enumerate()
+                {
+                    if n > 0 {
+                        b.push(',');
+                    }
+                    b.push_str("{\"contrato\":");
+                    push_json_str(b, &k.contract);
+                    b.push_str(",\"inicio\":");
+                    match k.start {
+                        Some(s) => {
+                            let _ = write!(b, "\"{}\"", s.format("%Y-%m-%d"));
+                        }
+                        None => b.push_str("null"),
+                    }
+                    b.push_str(",\"parcela\":");
+                    push_json_money(b, k.installment);
+                    b.push_str(",\"desconto\":");
+                    push_json_money(b, k.discount);
+                    b.push_str(",\"nao_descontado\":");
+                    push_json_money(b, k.shortfall);
+                    b.push('}');
+                }
+                b.push_str("]}");
+            }
+        }
+        b.push_str("],\"eventos\":[");
+        let posted = r
+            .events
+            .iter()
+            .filter(|e| e.calc_code == 444 || !e.value.is_zero());
+        for (n, e) in posted.enumerate() {
+            if n > 0 {
+                b.push(',');
+            }
+            let _ = write!(
+                b,
+                "{{\"codigo_calculo\":{},\"documento\":\"{}\",\"competencia\":\"{}\",\"evento\":",
+                e.calc_code,
+                document_name(e.document),
+                e.competencia.to_iso()
+            );
+            push_json_opt_str(b, e.event.as_deref());
+            b.push_str(",\"instituicao\":");
+            push_json_opt_str(b, e.institution.as_deref());
+            b.push_str(",\"tipo\":");
+            push_json_str(b, kind_name(e.kind));
+            b.push_str(",\"valor\":");
+            push_json_money(b, e.value);
+            b.push('}');
+        }
+        b.push_str("],\"provisoes_abertas\":[");
+        for (n, p) in r.open_provisions.iter().enumerate() {
+            if n > 0 {
+                b.push(',');
+            }
+            b.push_str("{\"instituicao\":");
+            push_json_str(b, &p.institution);
+            let _ = write!(
+                b,
+                ",\"competencia_origem\":\"{}\",\"competencia_retorno\":\"{}\",\"valor\":",
+                p.origin.to_iso(),
+                p.return_competencia.to_iso()
+            );
+            push_json_money(b, p.value);
+            b.push('}');
+        }
+        b.push_str("],\"ocorrencias\":[");
+        let mut first = true;
+        if let Some(msg) = ineligible {
+            b.push_str(
+                "{\"codigo\":\"D200\",\"gravidade\":\"aviso\",\"campo\":\"margem\",\"mensagem\":",
+            );
+            push_json_str(b, msg);
+            b.push('}');
+            first = false;
+        }
+        for i in issues(r) {
+            if !first {
+                b.push(',');
+            }
+            first = false;
+            b.push_str("{\"codigo\":");
+            push_json_str(b, &i.code);
+            b.push_str(",\"gravidade\":");
+            push_json_str(b, severity_name(i.severity));
+            b.push_str(",\"campo\":");
+            push_json_str(b, &i.field);
+            b.push_str(",\"mensagem\":");
+            push_json_str(b, &i.message);
+            b.push('}');
+        }
+        b.push_str("]}\n");
+    }
+}
+
+/// Appends open provisions in the format of the input file `provisoes_abertas.csv`.
+pub fn render_open_provisions(b: &mut String, matricula: &str, open: &[OpenProvision]) {
+    for p in open {
+        push_csv(b, matricula);
+        b.push(';');
+        push_csv(b, &p.institution);
+        b.push(';');
+        b.push_str(&p.origin.to_iso());
+        b.push(';');
+        b.push_str(&p.return_competencia.to_iso());
+        b.push(';');
+        push_money(b, p.value);
+        b.push('\n');
+    }
+}
+
+/// Appends a reject as a CSV line of [`REJECTS_CSV`].
+pub fn render_reject_csv(b: &mut String, r: &RejectRecord) {
+    push_csv(b, r.file);
+    let _ = write!(b, ";{};", r.line);
+    for f in [&r.field, &r.matricula, &r.code] {
+        push_csv(b, f);
+        b.push(';');
+    }
+    push_csv(b, &r.reason);
+    b.push('\n');
+}
+
+/// Appends a reject as a JSON line of [`REJECTS_JSONL`].
+pub fn render_reject_json(b: &mut String, r: &RejectRecord) {
+    b.push_str("{\"arquivo\":");
+    push_json_str(b, r.file);
+    let _ = write!(b, ",\"linha\":{},\"campo\":", r.line);
+    push_json_str(b, &r.field);
+    b.push_str(",\"matricula\":");
+    push_json_str(b, &r.matricula);
+    b.push_str(",\"codigo\":");
+    push_json_str(b, &r.code);
+    b.push_str(",\"motivo\":");
+    push_json_str(b, &r.reason);
+    b.push_str("}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut b = String::new();
+        push_csv(&mut b, "Maria; filha");
+        b.push(';');
+        push_csv(&mut b, "dito \"assim\"");
+        b.push(';');
+        push_csv(&mut b, "simples");
+        assert_eq!(b, "\"Maria; filha\";\"dito \"\"assim\"\"\";simples");
+    }
+
+    #[test]
+    fn money_and_json() {
+        let mut b = String::new();
+        push_money(&mut b, Decimal::new(240, 0));
+        b.push(' ');
+        push_money(&mut b, Decimal::new(-7550, 2));
+        assert_eq!(b, "240.00 -75.50");
+        for text in [
+            "0",
+            "0.00",
+            "-0.00",
+            "0.5",
+            "7",
+            "-7",
+            "12.3",
+            "1234567.89",
+            "-0.01",
+            "0.10",
+            "5.555",
+            "99999999999999999999999.99",
+            "-79228162514264337593543950335",
+            "0.0000001",
+        ] {
+            let v: Decimal = text.parse().unwrap();
+            let mut b = String::new();
+            push_money(&mut b, v);
+            assert_eq!(b, crate::money::format_money(v), "{text}");
+        }
+        let mut j = String::new();
+        push_json_str(&mut j, "a\"b\\c\nd\u{1}");
+        assert_eq!(j, "\"a\\\"b\\\\c\\nd\\u0001\"");
+        let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(v, "a\"b\\c\nd\u{1}");
+    }
+}

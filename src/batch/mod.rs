@@ -1,0 +1,843 @@
+//! Lote mensal: a month for a whole company — read, compute in parallel, write, and account
+//! for every row.
+//!
+//! Pipeline of [`run`]:
+//! 1. **Read and validate** the company folder ([`load`]): the configuration is validated and
+//!    its formulas compiled once ([`CompiledConfig`]); the CSV tables are read in parallel into
+//!    compact arenas ([`Table`]). A broken file stops here with `FILE:LINE: what`, before anything
+//!    is written.
+//! 2. **Group** every row under its employee, employees in matrícula order (`index`); rows of
+//!    unknown employees are rejected.
+//! 3. **Compute** employees in parallel with rayon, a window at a time (bounded memory): each
+//!    employee's rows are decoded, turned into the domain's [`crate::domain::EmployeeMonth`] and
+//!    computed by [`crate::domain::compute_month_with`], sharing the compiled configuration by
+//!    reference (`worker`). A bad row is rejected with file, line, field and reason; the
+//!    employee's other rows still count.
+//! 4. **Write** CSV and JSON Lines in matrícula order into a temporary folder inside the output
+//!    folder, then move the files into place, so a failed run leaves nothing partial.
+//! 5. **Account**: per input file, rows read = rows used + rows rejected; the [`Summary`] checks
+//!    the identity and prints it, with totals per institution.
+//!
+//! What this module does not own: the rules ([`crate::domain`]), the file formats
+//! ([`crate::adapters::company`], [`crate::adapters::output`]), the command line
+//! ([`crate::cli`] in the binary).
+
+pub mod generator;
+mod index;
+mod worker;
+
+use crate::adapters::company::{InputFile, LoadError, Table, CONFIG_FILE};
+use crate::adapters::output::{
+    self, Buffers, Formats, OutputFile, RejectRecord, MESSAGES_TXT, REJECTS_CSV, REJECTS_HEADER,
+    REJECTS_JSONL, SUMMARY_TXT,
+};
+use crate::domain::margin::Eligibility;
+use crate::domain::{Competencia, CompiledConfig, EmployeeResult};
+use crate::money::format_money;
+use index::Index;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Employees computed per window: bounds the memory of rendered output.
+const WINDOW: usize = 32 * 1024;
+/// Employees per rayon task.
+const CHUNK: usize = 256;
+
+/// A company folder read and validated.
+#[derive(Debug)]
+pub struct Company {
+    /// The configuration, validated and compiled.
+    pub config: CompiledConfig,
+    /// The tables, by [`InputFile::index`].
+    pub tables: Vec<Table>,
+}
+
+/// Reads and validates a company folder: configuration and tables (in parallel).
+pub fn load(dir: &Path) -> Result<Company, LoadError> {
+    let meta = std::fs::metadata(dir).map_err(|e| LoadError::Io {
+        path: dir.to_path_buf(),
+        message: crate::adapters::company::io_message(&e),
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::Io {
+            path: dir.to_path_buf(),
+            message: "não é uma pasta de empresa".to_owned(),
+        });
+    }
+    let config_path = dir.join(CONFIG_FILE);
+    let (config, tables) = rayon::join(
+        || load_config(&config_path),
+        || {
+            InputFile::ALL
+                .par_iter()
+                .map(|&f| Table::read(dir, f))
+                .collect::<Vec<_>>()
+        },
+    );
+    let config = config?;
+    let tables = tables.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Company { config, tables })
+}
+
+fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
+    let text = std::fs::read(path).map_err(|e| LoadError::Io {
+        path: path.to_path_buf(),
+        message: crate::adapters::company::io_message(&e),
+    })?;
+    let text = String::from_utf8(text).map_err(|_| LoadError::Format {
+        path: path.to_path_buf(),
+        line: 1,
+        message: "o arquivo não está em UTF-8".to_owned(),
+    })?;
+    CompiledConfig::from_toml_str(&text).map_err(|issues| {
+        let name = path.display();
+        LoadError::Config {
+            issues: issues
+                .iter()
+                .filter(|i| i.is_error())
+                .map(|i| {
+                    let at_position = i
+                        .field
+                        .split(':')
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+                    if at_position {
+                        format!("{name}:{}: erro[{}] {}", i.field, i.code, i.message)
+                    } else {
+                        format!("{name}: erro[{}] {}: {}", i.code, i.field, i.message)
+                    }
+                })
+                .collect(),
+        }
+    })
+}
+
+/// Options of [`run`].
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Competência to compute.
+    pub competencia: Competencia,
+    /// Output folder (created if absent).
+    pub output: PathBuf,
+    /// Formats to write (rejects are always written as CSV; as JSON Lines too with `jsonl`).
+    pub formats: Formats,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Why a batch stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The input could not be read (see [`LoadError`]).
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Writing the outputs failed; nothing was moved into the output folder.
+    #[error("{path}: {message}")]
+    Write {
+        /// Path.
+        path: PathBuf,
+        /// Message.
+        message: String,
+    },
+    /// The accounting identity failed: a bug, reported rather than hidden.
+    #[error("conferência falhou: {0}")]
+    Accounting(String),
+}
+
+/// Rows accounted for in one input file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileCount {
+    /// Data rows read.
+    pub read: u64,
+    /// Rows that are part of a computed employee's month.
+    pub used: u64,
+    /// Rows rejected (each one line of `rejeitados.csv`).
+    pub rejected: u64,
+}
+
+/// Totals of one institution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstitutionTotals {
+    /// Institution id.
+    pub id: String,
+    /// Margin sent (rateio share), over the employees whose margin is sent.
+    pub margin_sent: Decimal,
+    /// Installments (439) of the competência.
+    pub installments: Decimal,
+    /// Monthly discounts (438).
+    pub discount_438: Decimal,
+    /// Not discounted in the month.
+    pub shortfall_438: Decimal,
+    /// Rescission discounts (442).
+    pub discount_442: Decimal,
+    /// Contracts with a discount line (legal rule, payroll and rescission).
+    pub contracts: u64,
+}
+
+/// Totals of the month.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Per institution, in configuration order.
+    pub institutions: Vec<InstitutionTotals>,
+    /// Provisions 453, 454, 455, 456.
+    pub provisions: [Decimal; 4],
+    /// Employees computed.
+    pub computed: u64,
+    /// … whose margin is sent.
+    pub margin_sent: u64,
+    /// … not eligible.
+    pub ineligible: u64,
+    /// … with inconsistent data (SPEC §2.6).
+    pub inconsistent: u64,
+    /// … with an invalid distribution.
+    pub invalid_distribution: u64,
+    /// … with a rescission in the competência.
+    pub rescissions: u64,
+}
+
+impl Totals {
+    fn new(config: &CompiledConfig) -> Totals {
+        Totals {
+            institutions: config
+                .config()
+                .instituicoes
+                .iter()
+                .map(|i| InstitutionTotals {
+                    id: i.id.clone(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn inst(&mut self, id: &str) -> Option<&mut InstitutionTotals> {
+        self.institutions.iter_mut().find(|i| i.id == id)
+    }
+
+    pub(crate) fn add(&mut self, _ctx: &Ctx<'_>, r: &EmployeeResult) {
+        self.computed += 1;
+        if r.send_margin {
+            self.margin_sent += 1;
+        }
+        if !matches!(r.margin.eligibility, Eligibility::Elegivel) {
+            self.ineligible += 1;
+        } else if !r.consistency.is_empty() {
+            self.inconsistent += 1;
+        } else if !r.rateio_issues.is_empty() {
+            self.invalid_distribution += 1;
+        }
+        if r.rescission.is_some() {
+            self.rescissions += 1;
+        }
+        if r.send_margin {
+            for s in r.rateio.iter().flat_map(|x| x.shares.iter()) {
+                if let Some(t) = self.inst(&s.institution) {
+                    t.margin_sent = t.margin_sent.saturating_add(s.value);
+                }
+            }
+        }
+        for d in r.discounts.iter() {
+            for i in &d.institutions {
+                if let Some(t) = self.inst(&i.institution) {
+                    t.installments = t.installments.saturating_add(i.installment);
+                    t.discount_438 = t.discount_438.saturating_add(i.discount);
+                    t.shortfall_438 = t.shortfall_438.saturating_add(i.shortfall);
+                }
+            }
+        }
+        for x in r.rescission.iter() {
+            for i in &x.discounts.institutions {
+                if let Some(t) = self.inst(&i.institution) {
+                    t.discount_442 = t.discount_442.saturating_add(i.discount);
+                }
+            }
+        }
+        let contracts = r
+            .discounts
+            .iter()
+            .chain(r.rescission.iter().map(|x| &x.discounts))
+            .flat_map(|d| d.contracts.iter());
+        for k in contracts {
+            if let Some(t) = self.inst(&k.institution) {
+                t.contracts += 1;
+            }
+        }
+        let lines = r.provisions.iter().chain(
+            r.rescission
+                .iter()
+                .flat_map(|x| x.returned_provisions.iter()),
+        );
+        for p in lines {
+            if let Some(i) = p
+                .calc_code
+                .checked_sub(453)
+                .map(usize::from)
+                .filter(|i| *i < 4)
+            {
+                self.provisions[i] = self.provisions[i].saturating_add(p.value);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Totals) {
+        for (a, b) in self.institutions.iter_mut().zip(&other.institutions) {
+            a.margin_sent = a.margin_sent.saturating_add(b.margin_sent);
+            a.installments = a.installments.saturating_add(b.installments);
+            a.discount_438 = a.discount_438.saturating_add(b.discount_438);
+            a.shortfall_438 = a.shortfall_438.saturating_add(b.shortfall_438);
+            a.discount_442 = a.discount_442.saturating_add(b.discount_442);
+            a.contracts += b.contracts;
+        }
+        for (a, b) in self.provisions.iter_mut().zip(other.provisions) {
+            *a = a.saturating_add(b);
+        }
+        self.computed += other.computed;
+        self.margin_sent += other.margin_sent;
+        self.ineligible += other.ineligible;
+        self.inconsistent += other.inconsistent;
+        self.invalid_distribution += other.invalid_distribution;
+        self.rescissions += other.rescissions;
+    }
+}
+
+/// Collects rejects, one record per row, with the import messages they imply (SPEC §2.7).
+#[derive(Debug)]
+pub(crate) struct RejectSink {
+    competencia: Competencia,
+    records: Vec<RejectRecord>,
+    per_file: [u64; 8],
+    messages: Vec<(u32, String)>,
+}
+
+impl RejectSink {
+    fn new(competencia: Competencia) -> Self {
+        RejectSink {
+            competencia,
+            records: Vec::new(),
+            per_file: [0; 8],
+            messages: Vec::new(),
+        }
+    }
+
+    /// A rejected line known only by its position.
+    pub(crate) fn row(
+        &mut self,
+        file: InputFile,
+        line: u32,
+        field: &str,
+        matricula: &str,
+        code: &str,
+        reason: String,
+    ) {
+        self.per_file[file.index()] += 1;
+        self.records.push(RejectRecord {
+            file_order: file.index(),
+            file: file.file_name(),
+            line,
+            field: field.to_owned(),
+            matricula: matricula.to_owned(),
+            code: code.to_owned(),
+            reason,
+        });
+    }
+
+    /// A rejected row of `table`; an installment of the competência also gets TOTVS's
+    /// "não foi inserida" message.
+    pub(crate) fn table_row(
+        &mut self,
+        table: &Table,
+        row: usize,
+        field: &str,
+        code: &str,
+        reason: String,
+    ) {
+        let matricula = table.field(row, crate::adapters::company::COL_MATRICULA);
+        let line = table.line(row);
+        if table.file == InputFile::Parcelas {
+            let competencia =
+                crate::adapters::company::parse_competencia_field(table.field(row, 4));
+            if competencia == Some(self.competencia) {
+                let raw = table.field(row, 5);
+                let value = crate::money::parse_money(raw)
+                    .map(format_money)
+                    .unwrap_or_else(|_| raw.to_owned());
+                self.messages.push((
+                    line,
+                    format!(
+                        "Uma parcela de valor {value} na competência {}, para a matrícula de funcionário {matricula}, não foi inserida.",
+                        self.competencia
+                    ),
+                ));
+            }
+        }
+        self.row(table.file, line, field, matricula, code, reason);
+    }
+
+    fn merge(&mut self, other: RejectSink) {
+        for (a, b) in self.per_file.iter_mut().zip(other.per_file) {
+            *a += b;
+        }
+        self.records.extend(other.records);
+        self.messages.extend(other.messages);
+    }
+}
+
+/// What every worker shares.
+pub(crate) struct Ctx<'a> {
+    pub config: &'a CompiledConfig,
+    pub tables: &'a [Table],
+    pub index: &'a Index,
+    pub competencia: Competencia,
+    pub competencia_iso: String,
+    pub periodo: i64,
+    pub formats: Formats,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn table(&self, file: InputFile) -> &Table {
+        &self.tables[file.index()]
+    }
+}
+
+/// What a chunk of employees produces.
+pub(crate) struct ChunkOut {
+    pub bufs: Buffers,
+    pub rejects: RejectSink,
+    pub used: [u64; 8],
+    pub totals: Totals,
+}
+
+/// The month's accounting and totals, as printed.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Competência.
+    pub competencia: Competencia,
+    /// Per input file, in [`InputFile::ALL`] order.
+    pub files: Vec<(InputFile, FileCount)>,
+    /// Totals.
+    pub totals: Totals,
+    /// Employees rejected (rows of `funcionarios.csv` rejected).
+    pub employees_rejected: u64,
+    /// Import messages written.
+    pub messages: usize,
+    /// The text printed on stdout and kept as `resumo.txt`.
+    pub text: String,
+}
+
+/// Runs the month for the company in `dir`: reads, computes, writes into `options.output`.
+pub fn run(dir: &Path, options: &BatchOptions) -> Result<Summary, BatchError> {
+    let started = std::time::Instant::now();
+    let company = load(dir)?;
+    timing("leitura", started);
+    run_company(&company, options)
+}
+
+/// With `CONSIGNADO_TEMPOS=1`, prints the time of each phase on stderr (for benchmarks).
+fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("CONSIGNADO_TEMPOS").is_some() {
+        eprintln!("[tempo] {phase}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
+/// Runs the month for a company already loaded.
+pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary, BatchError> {
+    let c = options.competencia;
+    let mut rejects = RejectSink::new(c);
+    for table in &company.tables {
+        let width = table.file.columns().len();
+        for &(line, found) in &table.short_rows {
+            rejects.row(
+                table.file,
+                line,
+                "",
+                "",
+                "L007",
+                format!("linha com {found} campos; o cabeçalho tem outro número (separador ';', {width} colunas conhecidas)"),
+            );
+        }
+    }
+    let started = std::time::Instant::now();
+    let index = Index::build(&company.tables, &mut rejects);
+    timing("agrupamento", started);
+    let started = std::time::Instant::now();
+    let ctx = Ctx {
+        config: &company.config,
+        tables: &company.tables,
+        index: &index,
+        competencia: c,
+        competencia_iso: c.to_iso(),
+        periodo: company.config.config().periodo.unwrap_or(1),
+        formats: options.formats,
+    };
+
+    let mut sink = OutputSink::create(&options.output, options.formats)?;
+    let progress = if options.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let bar = indicatif::ProgressBar::new(index.slots.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {wide_bar} {pos}/{len} funcionários ({per_sec}, falta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+
+    let mut totals = Totals::new(&company.config);
+    let mut used = [0u64; 8];
+    let slots: Vec<u32> = (0..index.slots.len() as u32).collect();
+    let compute = |window: &[u32]| -> Vec<ChunkOut> {
+        window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut out = ChunkOut {
+                    bufs: Buffers::default(),
+                    rejects: RejectSink::new(c),
+                    used: [0; 8],
+                    totals: Totals::new(&company.config),
+                };
+                for &slot in chunk {
+                    worker::process(&ctx, slot, &mut out);
+                }
+                out
+            })
+            .collect()
+    };
+    // Compute window n+1 while window n is written.
+    let mut windows = slots.chunks(WINDOW);
+    let mut pending = windows.next().map(compute);
+    while let Some(done) = pending.take() {
+        let next = windows.next();
+        let (written, computed) = rayon::join(
+            || -> Result<(), BatchError> {
+                for chunk in &done {
+                    sink.write_chunk(&chunk.bufs)?;
+                }
+                Ok(())
+            },
+            || next.map(compute),
+        );
+        written?;
+        for chunk in done {
+            for (a, b) in used.iter_mut().zip(chunk.used) {
+                *a += b;
+            }
+            totals.merge(&chunk.totals);
+            progress.inc(chunk.totals.computed + chunk.rejects.per_file[0]);
+            rejects.merge(chunk.rejects);
+        }
+        pending = computed;
+    }
+    progress.finish_and_clear();
+    timing("cálculo e gravação", started);
+    let started = std::time::Instant::now();
+
+    // Rejects in file order, then line: deterministic whatever the thread schedule.
+    rejects.records.par_sort_unstable();
+    let mut text = String::with_capacity(rejects.records.len() * 96 + 64);
+    text.push_str(REJECTS_HEADER);
+    for r in &rejects.records {
+        output::render_reject_csv(&mut text, r);
+    }
+    sink.write_file(REJECTS_CSV, &text)?;
+    if options.formats.jsonl {
+        text.clear();
+        for r in &rejects.records {
+            output::render_reject_json(&mut text, r);
+        }
+        sink.write_file(REJECTS_JSONL, &text)?;
+    }
+
+    // Import messages (SPEC §2.7).
+    let messages = import_messages(company, c, &mut rejects.messages);
+    sink.write_file(MESSAGES_TXT, &messages.join("\n").add_newline())?;
+
+    let files: Vec<(InputFile, FileCount)> = company
+        .tables
+        .iter()
+        .map(|t| {
+            let i = t.file.index();
+            (
+                t.file,
+                FileCount {
+                    read: t.rows_read,
+                    used: used[i],
+                    rejected: rejects.per_file[i],
+                },
+            )
+        })
+        .collect();
+    if let Some((f, n)) = files.iter().find(|(_, n)| n.read != n.used + n.rejected) {
+        sink.abandon();
+        return Err(BatchError::Accounting(format!(
+            "{f}: {} linhas lidas, {} usadas e {} rejeitadas",
+            n.read, n.used, n.rejected
+        )));
+    }
+    let mut summary = Summary {
+        competencia: c,
+        files,
+        totals,
+        employees_rejected: rejects.per_file[InputFile::Funcionarios.index()],
+        messages: messages.len(),
+        text: String::new(),
+    };
+    summary.text = render_summary(&summary);
+    sink.write_file(SUMMARY_TXT, &summary.text)?;
+    sink.commit()?;
+    timing("rejeitados, mensagens e resumo", started);
+    Ok(summary)
+}
+
+trait AddNewline {
+    fn add_newline(self) -> String;
+}
+
+impl AddNewline for String {
+    fn add_newline(mut self) -> String {
+        if !self.is_empty() {
+            self.push('\n');
+        }
+        self
+    }
+}
+
+fn import_messages(
+    company: &Company,
+    c: Competencia,
+    not_inserted: &mut [(u32, String)],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if company.config.config().eventos.is_empty() {
+        out.push("Nenhum evento de folha cadastrado.".to_owned());
+    }
+    let parcelas = &company.tables[InputFile::Parcelas.index()];
+    let iso = c.to_iso();
+    let found = (0..parcelas.len())
+        .filter(|&r| parcelas.field(r, 4) == iso)
+        .count();
+    if found == 0 {
+        out.push(format!(
+            "Nenhuma parcela a ser consumida na competência {c}."
+        ));
+    } else {
+        out.push(format!(
+            "Foram encontradas {found} parcelas para serem importadas na competência {c}."
+        ));
+    }
+    not_inserted.sort();
+    out.extend(not_inserted.iter().map(|(_, m)| m.clone()));
+    out
+}
+
+fn render_summary(s: &Summary) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Lote consignado — competência {}", s.competencia);
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "{:<26}{:>12}{:>12}{:>12}",
+        "Linhas por arquivo", "lidas", "usadas", "rejeitadas"
+    );
+    let mut total = FileCount::default();
+    for (f, n) in &s.files {
+        let _ = writeln!(
+            t,
+            "  {:<24}{:>12}{:>12}{:>12}",
+            f.file_name(),
+            n.read,
+            n.used,
+            n.rejected
+        );
+        total.read += n.read;
+        total.used += n.used;
+        total.rejected += n.rejected;
+    }
+    let _ = writeln!(
+        t,
+        "  {:<24}{:>12}{:>12}{:>12}",
+        "total", total.read, total.used, total.rejected
+    );
+    let _ = writeln!(
+        t,
+        "Conferência: lidas = usadas + rejeitadas em todos os arquivos."
+    );
+    let _ = writeln!(t);
+    let x = &s.totals;
+    let _ = writeln!(
+        t,
+        "Funcionários: {} calculados, {} rejeitados (rejeitados.csv).",
+        x.computed, s.employees_rejected
+    );
+    let _ = writeln!(
+        t,
+        "  margem enviada: {}; não elegíveis: {}; dados inconsistentes: {}; distribuição inválida: {}; rescisões: {}",
+        x.margin_sent, x.ineligible, x.inconsistent, x.invalid_distribution, x.rescissions
+    );
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "{:<18}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+        "Por instituição",
+        "margem enviada",
+        "parcelas 439",
+        "desconto 438",
+        "não descontado",
+        "desconto 442",
+        "contratos"
+    );
+    let mut sum = InstitutionTotals {
+        id: "total".to_owned(),
+        ..Default::default()
+    };
+    for i in &x.institutions {
+        let _ = writeln!(
+            t,
+            "  {:<16}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+            i.id,
+            format_money(i.margin_sent),
+            format_money(i.installments),
+            format_money(i.discount_438),
+            format_money(i.shortfall_438),
+            format_money(i.discount_442),
+            i.contracts
+        );
+        sum.margin_sent = sum.margin_sent.saturating_add(i.margin_sent);
+        sum.installments = sum.installments.saturating_add(i.installments);
+        sum.discount_438 = sum.discount_438.saturating_add(i.discount_438);
+        sum.shortfall_438 = sum.shortfall_438.saturating_add(i.shortfall_438);
+        sum.discount_442 = sum.discount_442.saturating_add(i.discount_442);
+        sum.contracts += i.contracts;
+    }
+    let _ = writeln!(
+        t,
+        "  {:<16}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+        "total",
+        format_money(sum.margin_sent),
+        format_money(sum.installments),
+        format_money(sum.discount_438),
+        format_money(sum.shortfall_438),
+        format_money(sum.discount_442),
+        sum.contracts
+    );
+    let _ = writeln!(t);
+    let p = &x.provisions;
+    let _ = writeln!(
+        t,
+        "Provisões de férias: 453 = {}; 454 = {}; 455 = {}; 456 = {}",
+        format_money(p[0]),
+        format_money(p[1]),
+        format_money(p[2]),
+        format_money(p[3])
+    );
+    let _ = writeln!(t, "Mensagens de importação: {} (mensagens.txt)", s.messages);
+    t
+}
+
+/// The output folder: files are written into a temporary folder inside it and moved into
+/// place only when everything succeeded.
+struct OutputSink {
+    dir: PathBuf,
+    tmp: PathBuf,
+    writers: Vec<(OutputFile, std::io::BufWriter<std::fs::File>)>,
+    extra: Vec<&'static str>,
+    done: bool,
+}
+
+impl OutputSink {
+    fn create(dir: &Path, formats: Formats) -> Result<OutputSink, BatchError> {
+        let err = |path: &Path, e: std::io::Error| BatchError::Write {
+            path: path.to_path_buf(),
+            message: crate::adapters::company::io_message(&e),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+        let tmp = dir.join(format!(".consignado-parcial-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir(&tmp).map_err(|e| err(&tmp, e))?;
+        let mut sink = OutputSink {
+            dir: dir.to_path_buf(),
+            tmp,
+            writers: Vec::new(),
+            extra: Vec::new(),
+            done: false,
+        };
+        for f in OutputFile::ALL {
+            if (f.is_jsonl() && !formats.jsonl) || (!f.is_jsonl() && !formats.csv) {
+                continue;
+            }
+            let path = sink.tmp.join(f.file_name());
+            let file = std::fs::File::create(&path).map_err(|e| err(&path, e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            w.write_all(f.header().as_bytes())
+                .map_err(|e| err(&path, e))?;
+            sink.writers.push((f, w));
+        }
+        Ok(sink)
+    }
+
+    fn write_chunk(&mut self, bufs: &Buffers) -> Result<(), BatchError> {
+        for (f, w) in &mut self.writers {
+            w.write_all(bufs.text[*f as usize].as_bytes())
+                .map_err(|e| BatchError::Write {
+                    path: self.tmp.join(f.file_name()),
+                    message: crate::adapters::company::io_message(&e),
+                })?;
+        }
+        Ok(())
+    }
+
+    fn write_file(&mut self, name: &'static str, text: &str) -> Result<(), BatchError> {
+        let path = self.tmp.join(name);
+        std::fs::write(&path, text).map_err(|e| BatchError::Write {
+            path: path.clone(),
+            message: crate::adapters::company::io_message(&e),
+        })?;
+        self.extra.push(name);
+        Ok(())
+    }
+
+    fn commit(mut self) -> Result<(), BatchError> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for (f, w) in std::mem::take(&mut self.writers) {
+            let path = self.tmp.join(f.file_name());
+            w.into_inner()
+                .map(drop)
+                .map_err(|e| e.into_error())
+                .map_err(|e| BatchError::Write {
+                    path,
+                    message: crate::adapters::company::io_message(&e),
+                })?;
+            names.push(f.file_name());
+        }
+        names.extend(self.extra.iter().copied());
+        for name in names {
+            let from = self.tmp.join(name);
+            let to = self.dir.join(name);
+            std::fs::rename(&from, &to).map_err(|e| BatchError::Write {
+                path: to,
+                message: crate::adapters::company::io_message(&e),
+            })?;
+        }
+        self.done = true;
+        let _ = std::fs::remove_dir_all(&self.tmp);
+        Ok(())
+    }
+
+    fn abandon(&mut self) {
+        self.writers.clear();
+        let _ = std::fs::remove_dir_all(&self.tmp);
+        self.done = true;
+    }
+}
+
+impl Drop for OutputSink {
+    fn drop(&mut self) {
+        if !self.done {
+            self.abandon();
+        }
+    }
+}
