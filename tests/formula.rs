@@ -510,3 +510,32 @@ fn diagnostics_render_file_line_column_and_caret() {
     assert!(text.contains("você quis dizer `RC`?"), "{text}");
     let _ = Path::new("unused");
 }
+
+/// Regressions found by fuzzing (`fuzz/regressions/`): `fmt` must pick quotes the text does
+/// not contain, and a formula whose condition `fmt` makes explicit must not outgrow the depth
+/// limit.
+#[test]
+fn fuzz_regressions_hold() {
+    let dir = root().join("fuzz/regressions");
+    let mut ctx = MapContext::new(2025, 6);
+    ctx.periodo = Some(1);
+    ctx.set_variable("L", d("1200.00"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let src = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let Ok(original) = compile(&src) else {
+            continue;
+        };
+        let formatted = formula::format(&src).unwrap();
+        assert_eq!(formula::format(&formatted).unwrap(), formatted);
+        let strict = Program::compile(&formatted, &CompileOptions::strict()).unwrap();
+        assert!(
+            same_outcome(&original.evaluate(&ctx), &strict.evaluate(&ctx)),
+            "{src}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2);
+    let deep = format!("SE {}1 ENTAO L FIMSE", "1+".repeat(199));
+    assert_eq!(codes(&deep), ["E004"]);
+}

@@ -48,11 +48,36 @@ pub(crate) struct Machine<'a, C: Context + ?Sized, T: Tracer> {
     pub variables: &'a [String],
     pub locals: &'a mut [Option<Decimal>],
     pub tracer: T,
+    /// The first error; once set, every node returns at once with a dummy value.
+    pub error: Option<EvalError>,
+}
+
+/// Evaluates `$e`; if it failed, returns at once (the error is in `self.error`).
+macro_rules! t {
+    ($self:ident, $e:expr) => {{
+        let v = $e;
+        if $self.error.is_some() {
+            return Default::default();
+        }
+        v
+    }};
 }
 
 type R<T> = Result<T, EvalError>;
 
+#[inline]
 fn integer(value: Decimal, span: Span, what: &str) -> R<i64> {
+    // ANO, MES, PERIODO and integer constants have scale 0: no fraction to look for.
+    if value.scale() == 0 {
+        if let Ok(i) = i64::try_from(value) {
+            return Ok(i);
+        }
+    }
+    integer_slow(value, span, what)
+}
+
+#[inline(never)]
+fn integer_slow(value: Decimal, span: Span, what: &str) -> R<i64> {
     if value.fract().is_zero() {
         if let Ok(i) = i64::try_from(value) {
             return Ok(i);
@@ -78,6 +103,18 @@ fn month(value: Decimal, span: Span) -> R<u32> {
     }
 }
 
+#[cold]
+#[inline(never)]
+fn missing_variable(name: &str, span: Span) -> EvalError {
+    EvalError::new(
+        "E034",
+        span,
+        format!("variável `{name}` não informada no contexto"),
+    )
+}
+
+#[cold]
+#[inline(never)]
 fn overflow(span: Span, op: &str, a: Decimal, b: Decimal) -> EvalError {
     EvalError::new(
         "E031",
@@ -91,12 +128,35 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
         let mut last = Value::Number(Decimal::ZERO);
         for s in statements {
             last = match s {
-                Stmt::Num(n) => Value::Number(self.num(n)?),
-                Stmt::Bool(b) => Value::Bool(self.bool(b)?),
+                Stmt::Num(n) => Value::Number(self.operand(n)),
+                Stmt::Bool(b) => Value::Bool(self.bool(b)),
                 Stmt::Decl => Value::Number(Decimal::ZERO),
             };
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
         }
         Ok(last)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: EvalError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    /// Unwraps `r`, or records its error (the caller then returns at once through `t!`).
+    #[inline(always)]
+    fn ok<V: Default>(&mut self, r: R<V>) -> V {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(e);
+                V::default()
+            }
+        }
     }
 
     #[inline]
@@ -108,13 +168,16 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
         value
     }
 
-    pub(crate) fn num(&mut self, n: &Num) -> R<Decimal> {
+    /// Leaves (constants, events, variables) evaluated in place, without a call to the big
+    /// recursive `num`; anything else recurses.
+    #[inline(always)]
+    fn operand(&mut self, n: &Num) -> Decimal {
         match n {
-            Num::Const(v) => Ok(*v),
+            Num::Const(v) => *v,
             Num::Event(slot, span) => {
                 let code = self.events.get(*slot as usize).map_or("", String::as_str);
                 let v = self.ctx.event(*slot as usize, code);
-                Ok(self.traced_lookup(TraceKind::Event, *span, v))
+                self.traced_lookup(TraceKind::Event, *span, v)
             }
             Num::Var(slot, span) => {
                 let name = self
@@ -122,69 +185,78 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                     .get(*slot as usize)
                     .map_or("", String::as_str);
                 match self.ctx.variable(*slot as usize, name) {
-                    Some(v) => Ok(self.traced_lookup(TraceKind::Variable, *span, v)),
-                    None => Err(EvalError::new(
-                        "E034",
-                        *span,
-                        format!("variável `{name}` não informada no contexto"),
-                    )),
+                    Some(v) => self.traced_lookup(TraceKind::Variable, *span, v),
+                    None => {
+                        self.fail(missing_variable(name, *span));
+                        Decimal::ZERO
+                    }
                 }
             }
+            _ => self.num(n),
+        }
+    }
+
+    pub(crate) fn num(&mut self, n: &Num) -> Decimal {
+        match n {
+            Num::Const(_) | Num::Event(..) | Num::Var(..) => self.operand(n),
             Num::Local(i, span) => match self.locals.get(*i as usize).copied().flatten() {
-                Some(v) => Ok(self.traced_lookup(TraceKind::Local, *span, v)),
-                None => Err(EvalError::new(
-                    "E033",
-                    *span,
-                    "variável local lida antes de receber valor (use SETVAR antes)",
-                )),
+                Some(v) => self.traced_lookup(TraceKind::Local, *span, v),
+                None => {
+                    self.fail(EvalError::new(
+                        "E033",
+                        *span,
+                        "variável local lida antes de receber valor (use SETVAR antes)",
+                    ));
+                    Decimal::ZERO
+                }
             },
             Num::Mes(span) => {
                 let v = Decimal::from(self.ctx.competencia().1);
-                Ok(self.traced_lookup(TraceKind::Builtin, *span, v))
+                self.traced_lookup(TraceKind::Builtin, *span, v)
             }
             Num::Ano(span) => {
                 let v = Decimal::from(self.ctx.competencia().0);
-                Ok(self.traced_lookup(TraceKind::Builtin, *span, v))
+                self.traced_lookup(TraceKind::Builtin, *span, v)
             }
             Num::Periodo(span) => match self.ctx.periodo() {
-                Some(p) => Ok(self.traced_lookup(TraceKind::Builtin, *span, Decimal::from(p))),
-                None => Err(EvalError::new(
-                    "E016",
-                    *span,
-                    "PERIODO não definido: informe o número do período da folha mensal",
-                )),
+                Some(p) => self.traced_lookup(TraceKind::Builtin, *span, Decimal::from(p)),
+                None => {
+                    self.fail(EvalError::new(
+                        "E016",
+                        *span,
+                        "PERIODO não definido: informe o número do período da folha mensal",
+                    ));
+                    Decimal::ZERO
+                }
             },
-            Num::Neg(inner) => Ok(-self.num(inner)?),
+            Num::Neg(inner) => -t!(self, self.num(inner)),
             Num::Arith(op, a, b, span) => {
-                let x = self.num(a)?;
-                let y = self.num(b)?;
-                match op {
+                let x = t!(self, self.operand(a));
+                let y = t!(self, self.operand(b));
+                let r = match op {
                     Arith::Add => x.checked_add(y).ok_or_else(|| overflow(*span, "+", x, y)),
                     Arith::Sub => x.checked_sub(y).ok_or_else(|| overflow(*span, "-", x, y)),
                     Arith::Mul => x.checked_mul(y).ok_or_else(|| overflow(*span, "*", x, y)),
                     Arith::Div => {
                         if y.is_zero() {
-                            Err(EvalError::new(
-                                "E030",
-                                *span,
-                                format!("divisão por zero ({x} / 0)"),
-                            ))
+                            Err(division_by_zero(*span, x))
                         } else {
                             x.checked_div(y).ok_or_else(|| overflow(*span, "/", x, y))
                         }
                     }
-                }
+                };
+                self.ok(r)
             }
             Num::If(cond, then, otherwise, span) => {
                 if T::ENABLED {
                     self.tracer.enter(TraceKind::If, *span);
                 }
-                let c = self.condition(cond)?;
+                let c = t!(self, self.condition(cond));
                 let v = if c {
                     if T::ENABLED {
                         self.tracer.enter(TraceKind::Then, *span);
                     }
-                    self.num(then)?
+                    t!(self, self.operand(then))
                 } else {
                     if T::ENABLED {
                         self.tracer.enter(
@@ -197,7 +269,7 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                         );
                     }
                     match otherwise {
-                        Some(o) => self.num(o)?,
+                        Some(o) => t!(self, self.operand(o)),
                         None => Decimal::ZERO,
                     }
                 };
@@ -205,51 +277,70 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                     self.tracer.leave(Some(Value::Number(v)));
                     self.tracer.leave(Some(Value::Number(v)));
                 }
-                Ok(v)
+                v
             }
             Num::SetVar(i, value, span) => {
                 if T::ENABLED {
                     self.tracer.enter(TraceKind::SetVar, *span);
                 }
-                let v = self.num(value)?;
+                let v = t!(self, self.num(value));
                 if let Some(slot) = self.locals.get_mut(*i as usize) {
                     *slot = Some(v);
                 }
                 if T::ENABLED {
                     self.tracer.leave(Some(Value::Number(v)));
                 }
-                Ok(v)
+                v
             }
             Num::LiquidoOff(args, span) => {
                 if T::ENABLED {
                     self.tracer.enter(TraceKind::History, *span);
                 }
                 let [a, m, p] = &**args;
-                let ano = integer(self.num(a)?, *span, "o ano")?;
-                let mes = month(self.num(m)?, *span)?;
-                let periodo = integer(self.num(p)?, *span, "o período")?;
+                let a = t!(self, self.num(a));
+                let ano = t!(self, self.ok(integer(a, *span, "o ano")));
+                let m = t!(self, self.num(m));
+                let mes = t!(self, self.ok(month(m, *span)));
+                let p = t!(self, self.num(p));
+                let periodo = t!(self, self.ok(integer(p, *span, "o período")));
                 let v = self.ctx.liquido_off(ano, mes, periodo);
                 if T::ENABLED {
                     self.tracer.leave(Some(Value::Number(v)));
                 }
-                Ok(v)
+                v
             }
             Num::Call(f, args, span) => {
                 if T::ENABLED {
                     self.tracer.enter(TraceKind::Function, *span);
                 }
-                let v = self.builtin(*f, args, *span)?;
+                let v = t!(self, self.builtin(*f, args, *span));
                 if T::ENABLED {
                     self.tracer.leave(Some(Value::Number(v)));
                 }
-                Ok(v)
+                v
             }
         }
     }
 
-    fn builtin(&mut self, f: Builtin, args: &[Num], span: Span) -> R<Decimal> {
+    #[inline(never)]
+    fn builtin(&mut self, f: Builtin, args: &[Num], span: Span) -> Decimal {
+        let r = self.builtin_r(f, args, span);
+        self.ok(r)
+    }
+
+    /// The built-ins, with `Result` (rare and not on the hot path).
+    fn builtin_r(&mut self, f: Builtin, args: &[Num], span: Span) -> R<Decimal> {
+        macro_rules! n {
+            ($e:expr) => {{
+                let v = self.num($e);
+                if let Some(e) = self.error.take() {
+                    return Err(e);
+                }
+                v
+            }};
+        }
         let first = match args.first() {
-            Some(a) => self.num(a)?,
+            Some(a) => n!(a),
             None => return Ok(Decimal::ZERO),
         };
         match f {
@@ -257,7 +348,7 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
             Builtin::Abs => Ok(first.abs()),
             Builtin::Arredonda => {
                 let places = match args.get(1) {
-                    Some(a) => integer(self.num(a)?, span, "o número de casas")?,
+                    Some(a) => integer(n!(a), span, "o número de casas")?,
                     None => 0,
                 };
                 if !(0..=28).contains(&places) {
@@ -272,7 +363,7 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
             Builtin::IncMes | Builtin::DecMes => {
                 let m = i64::from(month(first, span)?);
                 let n = match args.get(1) {
-                    Some(a) => integer(self.num(a)?, span, "o número de meses")?,
+                    Some(a) => integer(n!(a), span, "o número de meses")?,
                     None => 0,
                 };
                 let n = if f == Builtin::DecMes {
@@ -289,8 +380,8 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                 let m = i64::from(month(first, span)?);
                 let (ano, n) = match (args.get(1), args.get(2)) {
                     (Some(a), Some(b)) => (
-                        integer(self.num(a)?, span, "o ano")?,
-                        integer(self.num(b)?, span, "o número de meses")?,
+                        integer(n!(a), span, "o ano")?,
+                        integer(n!(b), span, "o número de meses")?,
                     ),
                     _ => return Ok(Decimal::ZERO),
                 };
@@ -303,7 +394,7 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
             Builtin::Min | Builtin::Max => {
                 let mut best = first;
                 for a in &args[1..] {
-                    let v = self.num(a)?;
+                    let v = n!(a);
                     if (f == Builtin::Min && v < best) || (f == Builtin::Max && v > best) {
                         best = v;
                     }
@@ -313,59 +404,65 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
         }
     }
 
-    fn condition(&mut self, b: &Bool) -> R<bool> {
+    fn condition(&mut self, b: &Bool) -> bool {
         if T::ENABLED {
             self.tracer.enter(TraceKind::Condition, bool_span(b));
-            let v = self.bool(b)?;
+            let v = t!(self, self.bool(b));
             self.tracer.leave(Some(Value::Bool(v)));
-            Ok(v)
+            v
         } else {
             self.bool(b)
         }
     }
 
-    pub(crate) fn bool(&mut self, b: &Bool) -> R<bool> {
+    pub(crate) fn bool(&mut self, b: &Bool) -> bool {
         match b {
             Bool::Cmp(op, x, y, _) => {
-                let a = self.num(x)?;
-                let c = self.num(y)?;
-                Ok(match op {
+                let a = t!(self, self.operand(x));
+                let c = t!(self, self.operand(y));
+                match op {
                     Cmp::Eq => a == c,
                     Cmp::Ne => a != c,
                     Cmp::Lt => a < c,
                     Cmp::Gt => a > c,
                     Cmp::Le => a <= c,
                     Cmp::Ge => a >= c,
-                })
+                }
             }
             // Short-circuit: the right side (often a LIQUIDOFF look-up) is skipped when the
             // left side decides.
-            Bool::And(x, y) => Ok(self.bool(x)? && self.bool(y)?),
-            Bool::Or(x, y) => Ok(self.bool(x)? || self.bool(y)?),
-            Bool::Not(x) => Ok(!self.bool(x)?),
-            Bool::NonZero(n, _) => Ok(!self.num(n)?.is_zero()),
+            Bool::And(x, y) => t!(self, self.bool(x)) && t!(self, self.bool(y)),
+            Bool::Or(x, y) => t!(self, self.bool(x)) || t!(self, self.bool(y)),
+            Bool::Not(x) => !t!(self, self.bool(x)),
+            Bool::NonZero(n, _) => !t!(self, self.num(n)).is_zero(),
             Bool::If(cond, then, otherwise, span) => {
                 if T::ENABLED {
                     self.tracer.enter(TraceKind::If, *span);
                 }
-                let c = self.condition(cond)?;
+                let c = t!(self, self.condition(cond));
                 if T::ENABLED {
                     self.tracer
                         .enter(if c { TraceKind::Then } else { TraceKind::Else }, *span);
                 }
                 let v = if c {
-                    self.bool(then)?
+                    t!(self, self.bool(then))
                 } else {
-                    self.bool(otherwise)?
+                    t!(self, self.bool(otherwise))
                 };
                 if T::ENABLED {
                     self.tracer.leave(Some(Value::Bool(v)));
                     self.tracer.leave(Some(Value::Bool(v)));
                 }
-                Ok(v)
+                v
             }
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn division_by_zero(span: Span, x: Decimal) -> EvalError {
+    EvalError::new("E030", span, format!("divisão por zero ({x} / 0)"))
 }
 
 /// The source span of a boolean node (for the explanation of a condition).

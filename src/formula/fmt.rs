@@ -86,7 +86,7 @@ fn indent(out: &mut String, level: usize) {
 
 /// Whether an expression is boolean by its shape (comparisons, `E`, `OU`, `NAO`, or a
 /// conditional whose `ENTAO` is boolean). Anything else used as a condition is a number.
-fn is_boolean(e: &Expr) -> bool {
+pub(crate) fn is_boolean(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Binary(op, _, _) => {
             op.is_comparison() || matches!(op, BinaryOp::And | BinaryOp::Or)
@@ -212,14 +212,15 @@ fn inline(out: &mut String, e: &Expr, min: u8) {
     }
 }
 
+/// Writes a text literal. The language has no escapes, so the quotes are chosen among the
+/// four pairs it accepts as the first whose closing quote the text does not contain; a
+/// parsed text never contains all four, since its own closing quote ended it.
 fn text(out: &mut String, t: &str) {
-    let (open, close) = if !t.contains('\'') {
-        ('\'', '\'')
-    } else if !t.contains('"') {
-        ('"', '"')
-    } else {
-        ('“', '”')
-    };
+    let pairs = [('\'', '\''), ('"', '"'), ('‘', '’'), ('“', '”')];
+    let (open, close) = pairs
+        .into_iter()
+        .find(|(_, close)| !t.contains(*close))
+        .unwrap_or(('\'', '\''));
     out.push(open);
     out.push_str(t);
     out.push(close);

@@ -269,6 +269,7 @@ impl Program {
             variables: &self.references.variables,
             locals,
             tracer,
+            error: None,
         };
         let result = machine.run(&self.statements);
         (result, machine.tracer)

@@ -423,7 +423,11 @@ impl Builder {
                 last_comparison = Some(op_span);
             }
             let (rhs, rhs_depth) = self.climb(tokens, pos, prec + 1, depth + 1)?;
-            let d = 1 + lhs_depth.max(rhs_depth);
+            let d = if matches!(op, BinaryOp::And | BinaryOp::Or) {
+                1 + condition_depth(&lhs, lhs_depth).max(condition_depth(&rhs, rhs_depth))
+            } else {
+                1 + lhs_depth.max(rhs_depth)
+            };
             let span = lhs.span.to(rhs.span);
             if d > MAX_DEPTH {
                 return Err(depth_error(span));
@@ -450,12 +454,19 @@ impl Builder {
                     _ => self.unary(tokens, pos, depth + 1)?,
                 };
                 let full = span.to(operand.span);
+                let d = match op {
+                    UnaryOp::Not => condition_depth(&operand, d) + 1,
+                    _ => d + 1,
+                };
+                if d > MAX_DEPTH {
+                    return Err(depth_error(full));
+                }
                 Ok((
                     Expr {
                         kind: ExprKind::Unary(op, Box::new(operand)),
                         span: full,
                     },
-                    d + 1,
+                    d,
                 ))
             }
             Some(Token::Operand(..)) => {
@@ -551,6 +562,9 @@ impl Builder {
                     max = max.max(d);
                     args.push(e);
                 }
+                if max + 1 > MAX_DEPTH {
+                    return Err(depth_error(span));
+                }
                 Ok((
                     Expr {
                         kind: ExprKind::Call(name, args),
@@ -571,6 +585,11 @@ impl Builder {
                         Rule::kw_se => se_span = span_of(&p),
                         Rule::expr => {
                             let (e, d) = self.expr(p, depth + 1)?;
+                            let d = if cond.is_none() {
+                                condition_depth(&e, d)
+                            } else {
+                                d
+                            };
                             max = max.max(d);
                             if cond.is_none() {
                                 cond = Some(e);
@@ -587,6 +606,9 @@ impl Builder {
                 let (Some(cond), Some(then)) = (cond, then) else {
                     return Err(Diagnostic::error("E001", span, "SE incompleto"));
                 };
+                if max + 1 > MAX_DEPTH {
+                    return Err(depth_error(span));
+                }
                 if !closed {
                     self.lenient_issue(
                         "W001",
@@ -611,6 +633,17 @@ impl Builder {
             Rule::expr => self.expr(pair, depth + 1),
             _ => Err(Diagnostic::error("E001", span, "sintaxe inválida")),
         }
+    }
+}
+
+/// Depth of an expression in a boolean position: one more when it is a number, because
+/// `fmt` writes such a condition out as `x <> 0`; so a formatted formula is never deeper than
+/// the formula it came from.
+fn condition_depth(e: &Expr, depth: u32) -> u32 {
+    if super::fmt::is_boolean(e) {
+        depth
+    } else {
+        depth + 1
     }
 }
 
