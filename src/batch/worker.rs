@@ -79,6 +79,7 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
     let month = build_month(ctx, slot, employee, &mut used, &mut out.rejects);
     let options = ComputeOptions {
         formula_traces: false,
+        explanations: false,
     };
     match compute_month_with(ctx.config, &month, options) {
         Ok(result) => {

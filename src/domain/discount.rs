@@ -212,6 +212,7 @@ pub(crate) fn combine(
     formulas: Vec<FormulaDiscount>,
     claims: &[Claim],
     labels: Labels,
+    explain: bool,
 ) -> Result<DiscountResult, DomainError> {
     let mut warnings = Vec::new();
     let mut formula_total = Decimal::ZERO;
@@ -264,16 +265,8 @@ pub(crate) fn combine(
                 discount: value,
                 shortfall,
                 rule: DiscountRule::Formula,
-                explanation: Explanation::new(
-                    &format!("desconto.{}.formula", labels.discount_code),
-                    labels.source,
-                    format!(
-                        "valor da fórmula do evento {} sobre o {} da instituição, arredondado a 2 casas; negativo vira 0",
-                        labels.discount_code, labels.base_code
-                    ),
-                    value,
-                )
-                .with(&format!("valor_{}", labels.base_code), f.installment)
+                explanation: formula_explanation(explain, labels, value)
+                .with_named(|| format!("valor_{}", labels.base_code), f.installment)
                 .with("valor_formula", f.value)
                 .with_formula(f.trace),
             });
@@ -284,21 +277,25 @@ pub(crate) fn combine(
         let installment = arith::sum(mine.iter().map(|c| c.installment), "parcelas")?;
         let discount = arith::sum(mine.iter().map(|c| c.discount), "descontos")?;
         let shortfall = arith::sum(mine.iter().map(|c| c.shortfall), "não descontado")?;
-        let mut explanation = Explanation::new(
-            &format!("desconto.{}.regra_legal", labels.discount_code),
-            labels.source,
-            format!(
-                "regra legal: contratos do mais antigo ao mais novo, cada um min(parcela, teto restante) dentro de {} % da base",
-                super::margin::percent_text(percentual)
-            ),
-            discount,
-        )
-        .with(&format!("valor_{}", labels.base_code), installment)
+        let mut explanation = if explain {
+            Explanation::new(
+                &format!("desconto.{}.regra_legal", labels.discount_code),
+                labels.source,
+                format!(
+                    "regra legal: contratos do mais antigo ao mais novo, cada um min(parcela, teto restante) dentro de {} % da base",
+                    super::margin::percent_text(percentual)
+                ),
+                discount,
+            )
+        } else {
+            Explanation::off(discount)
+        }
+        .with_named(|| format!("valor_{}", labels.base_code), installment)
         .with("teto", cap)
         .with("teto_apos_formulas", remaining);
         for c in &mine {
-            explanation =
-                explanation.with(&format!("contrato {} descontado", c.contract), c.discount);
+            explanation = explanation
+                .with_named(|| format!("contrato {} descontado", c.contract), c.discount);
         }
         out.push(InstitutionDiscount {
             institution: id.clone(),
@@ -316,16 +313,35 @@ pub(crate) fn combine(
         institutions: out,
         contracts,
         warnings,
-        explanation: Explanation::new(
+        explanation: Explanation::new_if(
+            explain,
             "desconto.teto_legal",
             "Lei 10.820/2003 art. 2 §2 e art. 3 §4; Portaria MTE 435/2025 arts. 7 e 30",
-            format!(
-                "teto = {} % da base, arredondado ao centavo, nunca negativo",
-                super::margin::percent_text(percentual)
-            ),
+            || {
+                format!(
+                    "teto = {} % da base, arredondado ao centavo, nunca negativo",
+                    super::margin::percent_text(percentual)
+                )
+            },
             cap,
         )
         .with("base", base)
         .with("percentual", percentual),
     })
+}
+
+/// The explanation of a formula discount (its inputs are added by the caller).
+fn formula_explanation(explain: bool, labels: Labels, value: Decimal) -> Explanation {
+    if !explain {
+        return Explanation::off(value);
+    }
+    Explanation::new(
+        &format!("desconto.{}.formula", labels.discount_code),
+        labels.source,
+        format!(
+            "valor da fórmula do evento {} sobre o {} da instituição, arredondado a 2 casas; negativo vira 0",
+            labels.discount_code, labels.base_code
+        ),
+        value,
+    )
 }

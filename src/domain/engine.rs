@@ -42,6 +42,12 @@ pub struct CompiledConfig {
     rescission_formulas: Vec<Option<CompiledFormula>>,
     produced: BTreeSet<String>,
     warnings: Vec<DomainIssue>,
+    /// Institution ids in configuration order (computed once, not per employee).
+    institution_ids: Vec<String>,
+    /// (id, evento 438) of every institution, in configuration order.
+    institutions_438: Vec<(String, Option<String>)>,
+    /// (id, evento 442) of every institution, in configuration order.
+    institutions_442: Vec<(String, Option<String>)>,
 }
 
 impl CompiledConfig {
@@ -83,7 +89,21 @@ impl CompiledConfig {
             return Err(issues);
         }
         let produced = config.produced_event_codes();
+        let institution_ids = config.instituicoes.iter().map(|i| i.id.clone()).collect();
+        let institutions_438 = config
+            .instituicoes
+            .iter()
+            .map(|i| (i.id.clone(), i.evento_438.clone()))
+            .collect();
+        let institutions_442 = config
+            .instituicoes
+            .iter()
+            .map(|i| (i.id.clone(), i.evento_442.clone()))
+            .collect();
         Ok(CompiledConfig {
+            institution_ids,
+            institutions_438,
+            institutions_442,
             config,
             margin_formula,
             discount_formulas,
@@ -119,12 +139,17 @@ pub struct ComputeOptions {
     /// Record the formula layer's trace in the explanations (default true; a batch that only
     /// needs values may turn it off).
     pub formula_traces: bool,
+    /// Build the explanations (rule, source, description, inputs) of every result (default
+    /// true). When false each explanation is an [`Explanation::off`] (only the result): a
+    /// batch that never prints them saves the text and its allocations.
+    pub explanations: bool,
 }
 
 impl Default for ComputeOptions {
     fn default() -> Self {
         ComputeOptions {
             formula_traces: true,
+            explanations: true,
         }
     }
 }
@@ -362,6 +387,7 @@ fn compute(
         )?),
         _ => None,
     };
+    let explain = options.explanations;
     let margin = margin::compute(
         eligibility,
         &MarginInputs {
@@ -371,6 +397,7 @@ fn compute(
         },
         &cfg.margem,
         rules,
+        explain,
     )?;
     warnings.extend(margin.warnings.iter().cloned());
     if margin.eligibility.is_eligible() {
@@ -386,14 +413,14 @@ fn compute(
     }
 
     // Rateio.
-    let ids: Vec<String> = cfg.instituicoes.iter().map(|i| i.id.clone()).collect();
     let (rateio, rateio_issues) = if margin.eligibility.is_eligible() {
-        match rateio::apportion(
+        match rateio::apportion_with(
             margin.value,
             &cfg.rateio,
-            &ids,
+            &config.institution_ids,
             &month.employee.margin_distribution,
             rules,
+            explain,
         ) {
             Ok(r) => {
                 warnings.extend(r.warnings.iter().cloned());
@@ -452,16 +479,11 @@ fn compute(
                 None => legal.extend(claims.get(i).cloned().unwrap_or_default()),
             }
         }
-        let institutions: Vec<(String, Option<String>)> = cfg
-            .instituicoes
-            .iter()
-            .map(|i| (i.id.clone(), i.evento_438.clone()))
-            .collect();
         let result = discount::combine(
             base,
             cap,
             cfg.desconto.percentual,
-            &institutions,
+            &config.institutions_438,
             formulas,
             &legal,
             Labels {
@@ -469,6 +491,7 @@ fn compute(
                 base_code: 439,
                 source: "SPEC §2.3; seed 002 (evento 438 calculado por fórmula sobre o 439); Lei 10.820/2003 art. 3 §4; Portaria MTE 435/2025 art. 30",
             },
+            explain,
         )?;
         warnings.extend(result.warnings.iter().cloned());
         for d in &result.institutions {
@@ -532,8 +555,8 @@ fn compute(
                 value,
                 explanation,
             };
-            let e453 = vacation::provision_explanation(base, &days, &split, 453);
-            let e454 = vacation::provision_explanation(base, &days, &split, 454);
+            let e453 = vacation::provision_explanation(base, &days, &split, 453, explain);
+            let e454 = vacation::provision_explanation(base, &days, &split, 454, explain);
             provisions.push(line(
                 453,
                 &fer.evento_453,
@@ -556,10 +579,11 @@ fn compute(
                 c,
                 mirror_document,
                 split.first,
-                Explanation::new(
+                Explanation::new_if(
+                    explain,
                     "ferias.455",
                     "SPEC §2.5; seed 002 (455 espelha o 453 no envelope do mês das férias)",
-                    "455 = 453, no envelope do mês das férias",
+                    || "455 = 453, no envelope do mês das férias",
                     split.first,
                 )
                 .with("provisao_453", split.first),
@@ -575,6 +599,7 @@ fn compute(
                     std::slice::from_ref(&open),
                     c,
                     fer.evento_456.as_deref(),
+                    explain,
                 ));
             } else if split.second > Decimal::ZERO {
                 open_provisions.push(open);
@@ -603,10 +628,11 @@ fn compute(
                 competencia: c,
                 document: Document::FolhaMensal,
                 value: p.value,
-                explanation: Explanation::new(
+                explanation: Explanation::new_if(
+                    explain,
                     "ferias.456",
                     "SPEC §2.5; seed 002 (456 espelha o 454 no envelope do mês seguinte)",
-                    format!("456 = 454 do recibo de férias de {}", p.origin),
+                    || format!("456 = 454 do recibo de férias de {}", p.origin),
                     p.value,
                 )
                 .with("provisao_454", p.value),
@@ -683,16 +709,11 @@ fn compute(
                 c,
                 cfg.rescisao.valor_informado,
             )?;
-            let institutions: Vec<(String, Option<String>)> = cfg
-                .instituicoes
-                .iter()
-                .map(|i| (i.id.clone(), i.evento_442.clone()))
-                .collect();
             let result = discount::combine(
                 base,
                 cap,
                 cfg.rescisao.percentual,
-                &institutions,
+                &config.institutions_442,
                 formulas,
                 &claims,
                 Labels {
@@ -700,6 +721,7 @@ fn compute(
                     base_code: 443,
                     source: "SPEC §2.4; seed 002 (evento 442 calculado por fórmula sobre o 443); Lei 10.820/2003 art. 1 §1; MTE, Manual do Crédito do Trabalhador pp. 40–41",
                 },
+                explain,
             )?;
             warnings.extend(result.warnings.iter().cloned());
             for d in &result.institutions {
@@ -721,6 +743,7 @@ fn compute(
                     &returned_in_rescission,
                     c,
                     fer.evento_456.as_deref(),
+                    explain,
                 ),
             })
         }

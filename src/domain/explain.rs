@@ -65,18 +65,68 @@ impl Explanation {
         }
     }
 
-    /// Adds a named input (builder style).
+    /// The placeholder recorded when explanations are turned off
+    /// ([`ComputeOptions::explanations`](super::ComputeOptions::explanations)): only the
+    /// result, with empty rule, source and description and no inputs. Allocates nothing.
+    pub fn off(result: Decimal) -> Self {
+        Explanation {
+            rule: String::new(),
+            source: String::new(),
+            description: String::new(),
+            inputs: Vec::new(),
+            result,
+            formula: None,
+        }
+    }
+
+    /// [`Explanation::new`] when `on`, else [`Explanation::off`]; the description is only
+    /// built when `on`.
+    pub fn new_if<D: Into<String>>(
+        on: bool,
+        rule: &str,
+        source: &str,
+        description: impl FnOnce() -> D,
+        result: Decimal,
+    ) -> Self {
+        if on {
+            Explanation::new(rule, source, description(), result)
+        } else {
+            Explanation::off(result)
+        }
+    }
+
+    /// True for the placeholder of [`Explanation::off`] (an explanation always names its rule).
+    pub fn is_off(&self) -> bool {
+        self.rule.is_empty()
+    }
+
+    /// Adds a named input (builder style); ignored by an [`Explanation::off`].
     pub fn with(mut self, name: &str, value: Decimal) -> Self {
-        self.inputs.push(Input {
-            name: name.to_owned(),
-            value,
-        });
+        if !self.is_off() {
+            self.inputs.push(Input {
+                name: name.to_owned(),
+                value,
+            });
+        }
         self
     }
 
-    /// Attaches a formula trace (builder style).
+    /// [`Explanation::with`] with a name built only when the explanation is not off.
+    pub fn with_named(mut self, name: impl FnOnce() -> String, value: Decimal) -> Self {
+        if !self.is_off() {
+            self.inputs.push(Input {
+                name: name(),
+                value,
+            });
+        }
+        self
+    }
+
+    /// Attaches a formula trace (builder style); ignored by an [`Explanation::off`].
     pub fn with_formula(mut self, trace: Option<FormulaTrace>) -> Self {
-        self.formula = trace;
+        if !self.is_off() {
+            self.formula = trace;
+        }
         self
     }
 }

@@ -176,19 +176,21 @@ pub fn base_value(
 }
 
 /// Computes the margin (steps 2 and 3 of the module docs) for an employee whose eligibility
-/// is already decided.
+/// is already decided. `explain` false records [`Explanation::off`] placeholders.
 pub fn compute(
     eligibility: Eligibility,
     inputs: &MarginInputs,
     settings: &MarginSettings,
     rounding: RoundingPolicy,
+    explain: bool,
 ) -> Result<MarginResult, DomainError> {
     let mut warnings = Vec::new();
     if let Eligibility::NaoElegivel { mensagem, .. } = &eligibility {
-        let explanation = Explanation::new(
+        let explanation = Explanation::new_if(
+            explain,
             "margem.nao_elegivel",
             "SPEC §2.1; seed 002 (margem só para funcionários com líquido no movimento fechado); Lei 10.820/2003 art. 1 §11",
-            mensagem.clone(),
+            || mensagem.clone(),
             Decimal::ZERO,
         )
         .with("liquido", inputs.net_pay);
@@ -217,14 +219,19 @@ pub fn compute(
             } else {
                 *raw
             };
-            let e = Explanation::new(
+            let e = Explanation::new_if(
+                explain,
                 "margem.formula",
                 "SPEC §2.1; seed 002 (fórmula do evento 444)",
-                "valor da fórmula do evento 444, arredondado a 2 casas (metade para cima); negativo vira 0",
+                || "valor da fórmula do evento 444, arredondado a 2 casas (metade para cima); negativo vira 0",
                 value,
             )
-            .with("valor_formula", *raw)
-            .with_formula(trace.clone());
+            .with("valor_formula", *raw);
+            let e = if explain {
+                e.with_formula(trace.clone())
+            } else {
+                e
+            };
             (value, e)
         }
         None => {
@@ -234,10 +241,11 @@ pub fn compute(
                 MarginBase::Liquido => "liquido",
                 MarginBase::RemuneracaoDisponivel => "remuneracao_disponivel",
             };
-            let e = Explanation::new(
+            let e = Explanation::new_if(
+                explain,
                 "margem.padrao",
                 "SPEC §2.1; Lei 10.820/2003 art. 2 §2; Portaria MTE 435/2025 art. 7 (red. 491/2025)",
-                format!("percentual × {base_name}, arredondado ({:?}) ao centavo, nunca negativo", rounding.mode),
+                || format!("percentual × {base_name}, arredondado ({:?}) ao centavo, nunca negativo", rounding.mode),
                 value,
             )
             .with("percentual", settings.percentual)

@@ -133,6 +133,18 @@ pub fn apportion(
     distribution: &[MarginShare],
     rounding: RoundingPolicy,
 ) -> Result<RateioResult, Vec<DomainIssue>> {
+    apportion_with(margin, settings, institutions, distribution, rounding, true)
+}
+
+/// [`apportion`]; `explain` false records an [`Explanation::off`] placeholder.
+pub fn apportion_with(
+    margin: Decimal,
+    settings: &RateioSettings,
+    institutions: &[String],
+    distribution: &[MarginShare],
+    rounding: RoundingPolicy,
+    explain: bool,
+) -> Result<RateioResult, Vec<DomainIssue>> {
     let margin = margin.max(Decimal::ZERO);
     let mut warnings = Vec::new();
     if !settings.ativo {
@@ -155,10 +167,11 @@ pub fn apportion(
                 })
                 .collect(),
             warnings,
-            explanation: Explanation::new(
+            explanation: Explanation::new_if(
+                explain,
                 "rateio.integral",
                 "SPEC §2.2; seed 002 (sem distribuição, a instituição consome a margem integral)",
-                "sem rateio: cada instituição recebe a margem inteira",
+                || "sem rateio: cada instituição recebe a margem inteira",
                 margin,
             )
             .with("margem", margin),
@@ -196,10 +209,11 @@ pub fn apportion(
             margin,
             shares,
             warnings,
-            explanation: Explanation::new(
+            explanation: Explanation::new_if(
+                explain,
                 "rateio.distribuicao",
                 "SPEC §2.2; seed 002 (Distribuição da margem consignável por funcionário, soma de 100 %)",
-                "margem × percentual de cada instituição, centavos pelo maior resto: a soma é exatamente a margem",
+                || "margem × percentual de cada instituição, centavos pelo maior resto: a soma é exatamente a margem",
                 margin,
             )
             .with("margem", margin),
@@ -233,13 +247,16 @@ pub fn apportion(
             })
             .collect(),
         warnings,
-        explanation: Explanation::new(
+        explanation: Explanation::new_if(
+            explain,
             "rateio.fator",
             "SPEC §2.2; seed 002 (Fator de rateio, no mínimo 1: margem 1 000,00 ÷ 2 = 500,00)",
-            format!(
-                "margem ÷ fator, arredondado ({:?}) ao centavo",
-                rounding.mode
-            ),
+            || {
+                format!(
+                    "margem ÷ fator, arredondado ({:?}) ao centavo",
+                    rounding.mode
+                )
+            },
             share,
         )
         .with("margem", margin)

@@ -114,6 +114,7 @@ pub fn return_open_provisions(
     open: &[OpenProvision],
     competencia: Competencia,
     event_456: Option<&str>,
+    explain: bool,
 ) -> Vec<ProvisionLine> {
     open.iter()
         .map(|p| ProvisionLine {
@@ -123,13 +124,16 @@ pub fn return_open_provisions(
             competencia,
             document: Document::Rescisao,
             value: p.value,
-            explanation: Explanation::new(
+            explanation: Explanation::new_if(
+                explain,
                 "rescisao.456",
                 "SPEC §2.4 (provisões 454 em aberto são devolvidas na rescisão); rm-formula-language §3.3",
-                format!(
-                    "devolução na rescisão da provisão 454 do recibo de férias de {}, prevista para a folha de {}",
-                    p.origin, p.return_competencia
-                ),
+                || {
+                    format!(
+                        "devolução na rescisão da provisão 454 do recibo de férias de {}, prevista para a folha de {}",
+                        p.origin, p.return_competencia
+                    )
+                },
                 p.value,
             )
             .with("provisao_454", p.value),

@@ -196,12 +196,16 @@ pub fn provision_explanation(
     days: &VacationDays,
     split: &ProvisionSplit,
     code: u16,
+    explain: bool,
 ) -> Explanation {
     let (result, description) = if code == 453 {
         (split.first, "453 = arred(base × d1 / 30)")
     } else {
         (split.second, "454 = arred(base × (d1 + d2) / 30) − 453")
     };
+    if !explain {
+        return Explanation::off(result);
+    }
     Explanation::new(
         &format!("ferias.{code}"),
         "SPEC §2.5; seed 002 (eventos 453/454: desconto do mês anterior, conforme dias dentro do mês); MTE, Manual do Crédito do Trabalhador p. 31 (via Metadados)",
