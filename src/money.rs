@@ -247,8 +247,9 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
     }
     let dots = s.matches('.').count();
     let commas = s.matches(',').count();
-    let canonical: String = match (dots, commas) {
-        (0, 0) => s.to_string(),
+    // Borrowed when the text is already canonical (the common case: no allocation).
+    let canonical: std::borrow::Cow<'_, str> = match (dots, commas) {
+        (0, 0) => s.into(),
         (1, 0) | (0, 1) => {
             let sep = if dots == 1 { '.' } else { ',' };
             let (int, frac) = s.split_once(sep).ok_or_else(invalid)?;
@@ -258,7 +259,11 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
             if frac.len() == 3 && int.len() <= 3 && !int.starts_with('0') {
                 return Err(MoneyParseError::Ambiguous(original.to_string()));
             }
-            format!("{int}.{frac}")
+            if sep == '.' {
+                s.into()
+            } else {
+                format!("{int}.{frac}").into()
+            }
         }
         (_, 0) | (_, 1) => {
             // Thousands with '.', optional decimal part with ','.
@@ -274,8 +279,8 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
                 return Err(invalid());
             }
             match frac {
-                Some(f) => format!("{}.{f}", groups.concat()),
-                None => groups.concat(),
+                Some(f) => format!("{}.{f}", groups.concat()).into(),
+                None => groups.concat().into(),
             }
         }
         _ => return Err(invalid()),

@@ -2,7 +2,10 @@
 //! worked example of SPEC §2, seed 002, consignado-law §3 and rm-formula-language §4 that
 //! concerns the rules. Format: `fixtures/domain/README.md`.
 
-use consignado::domain::{compute_month, CompiledConfig, Config, EmployeeMonth, EmployeeResult};
+use consignado::domain::{
+    compute_month, compute_month_with, CompiledConfig, ComputeOptions, Config, EmployeeMonth,
+    EmployeeResult, Explanation,
+};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -328,6 +331,23 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
         (Ok(_), Some(_)) => c.failures.push(format!("[{name}] calculou, esperava erro")),
         (Ok(result), None) => {
             check_result(&mut c, &result, &want);
+            // Without explanations (the batch's options) the values are the same and every
+            // explanation is the cheap placeholder.
+            let quiet = ComputeOptions {
+                formula_traces: false,
+                explanations: false,
+            };
+            match compute_month_with(&compiled, &month, quiet) {
+                Ok(off) => {
+                    if off != without_explanations(&result) {
+                        c.failures
+                            .push(format!("[{name}] sem explicações, resultado diferente"));
+                    }
+                }
+                Err(issues) => c.failures.push(format!(
+                    "[{name}] sem explicações, erro inesperado: {issues:?}"
+                )),
+            }
             // Every result must serialize (reports and batches write it out).
             if let Err(e) = serde_json::to_string(&result) {
                 c.failures
@@ -336,6 +356,37 @@ fn run_scenario(path: &Path, base_config: &Value, base_input: &Value, failures: 
         }
     }
     failures.extend(c.failures);
+}
+
+/// `r` with every explanation replaced by [`Explanation::off`] of its result.
+fn without_explanations(r: &EmployeeResult) -> EmployeeResult {
+    fn off(e: &mut Explanation) {
+        *e = Explanation::off(e.result);
+    }
+    let mut r = r.clone();
+    off(&mut r.margin.explanation);
+    if let Some(x) = &mut r.rateio {
+        off(&mut x.explanation);
+    }
+    let discounts = r
+        .discounts
+        .iter_mut()
+        .chain(r.rescission.iter_mut().map(|x| &mut x.discounts));
+    for d in discounts {
+        off(&mut d.explanation);
+        for i in &mut d.institutions {
+            off(&mut i.explanation);
+        }
+    }
+    let lines = r.provisions.iter_mut().chain(
+        r.rescission
+            .iter_mut()
+            .flat_map(|x| x.returned_provisions.iter_mut()),
+    );
+    for p in lines {
+        off(&mut p.explanation);
+    }
+    r
 }
 
 #[test]

@@ -16,7 +16,8 @@ use crate::domain::discount::{DiscountResult, DiscountRule};
 use crate::domain::margin::Eligibility;
 use crate::domain::rateio::RateioMethod;
 use crate::domain::vacation::Document;
-use crate::domain::{DomainIssue, EmployeeResult, EventKind, OpenProvision, Severity};
+use crate::domain::{Competencia, DomainIssue, EmployeeResult, EventKind, OpenProvision, Severity};
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -148,7 +149,11 @@ pub struct RejectRecord {
 
 /// Appends `text` as a CSV field (quoted only when it must be).
 pub fn push_csv(buf: &mut String, text: &str) {
-    if text.contains([';', '"', '\n', '\r']) {
+    // The special characters are all ASCII: a byte scan finds them.
+    if text
+        .bytes()
+        .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
+    {
         buf.push('"');
         buf.push_str(&text.replace('"', "\"\""));
         buf.push('"');
@@ -170,22 +175,44 @@ pub fn push_money(buf: &mut String, value: Decimal) {
         _ => None,
     };
     let Some(cents) = cents.filter(|c| *c != 0) else {
+        // A positive zero of any scale is "0.00"; a negative zero keeps `Decimal`'s text.
+        if value.is_zero() && !value.is_sign_negative() {
+            buf.push_str("0.00");
+            return;
+        }
         let _ = write!(buf, "{value:.2}");
         return;
     };
     let mut digits = [0u8; 48];
     let mut at = digits.len();
-    let mut rest = cents.unsigned_abs();
     let mut written = 0;
-    while rest > 0 || written < 3 {
-        if written == 2 {
-            at -= 1;
-            digits[at] = b'.';
+    // u64 arithmetic when the cents fit (always, for money): u128 division is a library call.
+    match u64::try_from(cents.unsigned_abs()) {
+        Ok(mut rest) => {
+            while rest > 0 || written < 3 {
+                if written == 2 {
+                    at -= 1;
+                    digits[at] = b'.';
+                }
+                at -= 1;
+                digits[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                written += 1;
+            }
         }
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        written += 1;
+        Err(_) => {
+            let mut rest = cents.unsigned_abs();
+            while rest > 0 || written < 3 {
+                if written == 2 {
+                    at -= 1;
+                    digits[at] = b'.';
+                }
+                at -= 1;
+                digits[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                written += 1;
+            }
+        }
     }
     if cents < 0 {
         buf.push('-');
@@ -194,9 +221,65 @@ pub fn push_money(buf: &mut String, value: Decimal) {
     buf.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
+/// Appends `n` (0..=9999) with `width` digits, zero-padded.
+fn push_padded(buf: &mut String, n: u32, width: usize) {
+    let digits = [
+        b'0' + (n / 1000 % 10) as u8,
+        b'0' + (n / 100 % 10) as u8,
+        b'0' + (n / 10 % 10) as u8,
+        b'0' + (n % 10) as u8,
+    ];
+    for &d in &digits[4 - width..] {
+        buf.push(char::from(d));
+    }
+}
+
+/// Appends the competência as `AAAA-MM` ([`Competencia::to_iso`]) without allocating.
+fn push_iso(buf: &mut String, c: Competencia) {
+    match u32::try_from(c.year()) {
+        Ok(y) if (1000..=9999).contains(&y) => {
+            push_padded(buf, y, 4);
+            buf.push('-');
+            push_padded(buf, c.month(), 2);
+        }
+        _ => buf.push_str(&c.to_iso()),
+    }
+}
+
+/// Appends `date` as `DD/MM/AAAA` (`%d/%m/%Y`) or, `iso`, as `AAAA-MM-DD` (`%Y-%m-%d`).
+fn push_date(buf: &mut String, date: NaiveDate, iso: bool) {
+    match u32::try_from(date.year()) {
+        Ok(y) if (1000..=9999).contains(&y) => {
+            if iso {
+                push_padded(buf, y, 4);
+                buf.push('-');
+                push_padded(buf, date.month(), 2);
+                buf.push('-');
+                push_padded(buf, date.day(), 2);
+            } else {
+                push_padded(buf, date.day(), 2);
+                buf.push('/');
+                push_padded(buf, date.month(), 2);
+                buf.push('/');
+                push_padded(buf, y, 4);
+            }
+        }
+        _ => {
+            let format = if iso { "%Y-%m-%d" } else { "%d/%m/%Y" };
+            let _ = write!(buf, "{}", date.format(format));
+        }
+    }
+}
+
 /// Appends `text` as a JSON string.
 pub fn push_json_str(buf: &mut String, text: &str) {
     buf.push('"');
+    // Fast path: nothing to escape (every escaped character is ASCII).
+    if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        buf.push_str(text);
+        buf.push('"');
+        return;
+    }
     for c in text.chars() {
         match c {
             '"' => buf.push_str("\\\""),
@@ -431,7 +514,7 @@ pub fn render_employee(
                 push_csv(b, &k.contract);
                 b.push(';');
                 if let Some(s) = k.start {
-                    let _ = write!(b, "{}", s.format("%d/%m/%Y"));
+                    push_date(b, s, false);
                 }
                 for v in [k.installment, k.discount, k.shortfall] {
                     b.push(';');
@@ -457,7 +540,7 @@ pub fn render_employee(
             b.push(';');
             b.push_str(document_name(p.document));
             b.push(';');
-            b.push_str(&p.competencia.to_iso());
+            push_iso(b, p.competencia);
             b.push(';');
             push_money(b, p.value);
             b.push('\n');
@@ -601,7 +684,9 @@ pub fn render_employee(
                     b.push_str(",\"inicio\":");
                     match k.start {
                         Some(s) => {
-                            let _ = write!(b, "\"{}\"", s.format("%Y-%m-%d"));
+                            b.push('"');
+                            push_date(b, s, true);
+                            b.push('"');
                         }
                         None => b.push_str("null"),
                     }
@@ -627,11 +712,12 @@ pub fn render_employee(
             }
             let _ = write!(
                 b,
-                "{{\"codigo_calculo\":{},\"documento\":\"{}\",\"competencia\":\"{}\",\"evento\":",
+                "{{\"codigo_calculo\":{},\"documento\":\"{}\",\"competencia\":\"",
                 e.calc_code,
                 document_name(e.document),
-                e.competencia.to_iso()
             );
+            push_iso(b, e.competencia);
+            b.push_str("\",\"evento\":");
             push_json_opt_str(b, e.event.as_deref());
             b.push_str(",\"instituicao\":");
             push_json_opt_str(b, e.institution.as_deref());
@@ -648,12 +734,11 @@ pub fn render_employee(
             }
             b.push_str("{\"instituicao\":");
             push_json_str(b, &p.institution);
-            let _ = write!(
-                b,
-                ",\"competencia_origem\":\"{}\",\"competencia_retorno\":\"{}\",\"valor\":",
-                p.origin.to_iso(),
-                p.return_competencia.to_iso()
-            );
+            b.push_str(",\"competencia_origem\":\"");
+            push_iso(b, p.origin);
+            b.push_str("\",\"competencia_retorno\":\"");
+            push_iso(b, p.return_competencia);
+            b.push_str("\",\"valor\":");
             push_json_money(b, p.value);
             b.push('}');
         }
@@ -693,9 +778,9 @@ pub fn render_open_provisions(b: &mut String, matricula: &str, open: &[OpenProvi
         b.push(';');
         push_csv(b, &p.institution);
         b.push(';');
-        b.push_str(&p.origin.to_iso());
+        push_iso(b, p.origin);
         b.push(';');
-        b.push_str(&p.return_competencia.to_iso());
+        push_iso(b, p.return_competencia);
         b.push(';');
         push_money(b, p.value);
         b.push('\n');
@@ -771,6 +856,22 @@ mod tests {
             let mut b = String::new();
             push_money(&mut b, v);
             assert_eq!(b, crate::money::format_money(v), "{text}");
+        }
+        for (y, m, d) in [(2025, 7, 1), (1999, 12, 31), (2000, 1, 9)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut b = String::new();
+            push_date(&mut b, date, false);
+            b.push(' ');
+            push_date(&mut b, date, true);
+            b.push(' ');
+            push_iso(&mut b, Competencia::of_date(date).unwrap());
+            let want = format!(
+                "{} {} {}",
+                date.format("%d/%m/%Y"),
+                date.format("%Y-%m-%d"),
+                Competencia::of_date(date).unwrap().to_iso()
+            );
+            assert_eq!(b, want);
         }
         let mut j = String::new();
         push_json_str(&mut j, "a\"b\\c\nd\u{1}");

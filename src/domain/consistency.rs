@@ -19,16 +19,20 @@ use super::error::DomainIssue;
 use super::types::{Competencia, Employee};
 use rust_decimal::Decimal;
 
-fn digits(s: &str) -> Option<String> {
-    let cleaned: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-        .collect();
-    if !cleaned.is_empty() && cleaned.chars().all(|c| c.is_ascii_digit()) {
-        Some(cleaned)
-    } else {
-        None
+/// How many digits `s` has once separators (space, `-`, `.`, `(`, `)`) are skipped; `None`
+/// when anything else is left or nothing is. Allocates nothing.
+fn digit_count(s: &str) -> Option<usize> {
+    let mut count = 0;
+    for c in s.chars() {
+        if matches!(c, ' ' | '-' | '.' | '(' | ')') {
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        count += 1;
     }
+    (count > 0).then_some(count)
 }
 
 /// True for a DDD that is numeric and in 10..=99.
@@ -39,7 +43,7 @@ pub fn valid_ddd(ddd: &str) -> bool {
 
 /// True for a phone number of 8 or 9 digits (separators ignored).
 pub fn valid_phone_number(number: &str) -> bool {
-    digits(number).is_some_and(|d| (8..=9).contains(&d.len()))
+    digit_count(number).is_some_and(|n| (8..=9).contains(&n))
 }
 
 /// A plausible e-mail address (no network check).
@@ -62,9 +66,21 @@ pub fn valid_email(email: &str) -> bool {
 
 /// CPF: 11 digits (separators ignored), not all equal, with both check digits right.
 pub fn valid_cpf(cpf: &str) -> bool {
-    let Some(d) = digits(cpf) else { return false };
-    let n: Vec<u32> = d.chars().filter_map(|c| c.to_digit(10)).collect();
-    if n.len() != 11 || n.iter().all(|&x| x == n[0]) {
+    // The digits (as in `digit_count`), without allocating: separators skipped, anything else
+    // that is not an ASCII digit (or a 12th digit) makes the CPF invalid.
+    let mut n = [0u32; 11];
+    let mut len = 0;
+    for c in cpf.chars() {
+        if matches!(c, ' ' | '-' | '.' | '(' | ')') {
+            continue;
+        }
+        if !c.is_ascii_digit() || len == n.len() {
+            return false;
+        }
+        n[len] = c as u32 - '0' as u32;
+        len += 1;
+    }
+    if len != 11 || n.iter().all(|&x| x == n[0]) {
         return false;
     }
     let check = |len: usize| {
@@ -210,6 +226,9 @@ mod tests {
         assert!(!valid_cpf("52998224726"));
         assert!(!valid_cpf("11111111111"));
         assert!(!valid_cpf("5299822472"));
+        assert!(!valid_cpf("529982247251"));
+        assert!(!valid_cpf("529.982.247-2x"));
+        assert!(!valid_cpf(""));
     }
 
     #[test]
@@ -221,6 +240,11 @@ mod tests {
         assert!(!valid_ddd("100"));
         assert!(valid_phone_number("99999-1234"));
         assert!(!valid_phone_number("1234"));
+        assert!(valid_phone_number("3333.4444"));
+        assert!(!valid_phone_number("(11) 3333-4444"));
+        assert!(!valid_phone_number("99999-12x4"));
+        assert!(!valid_phone_number("1234567890"));
+        assert!(!valid_phone_number(""));
     }
 
     #[test]

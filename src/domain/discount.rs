@@ -198,6 +198,8 @@ pub(crate) struct Labels {
     pub discount_code: u16,
     pub base_code: u16,
     pub source: &'static str,
+    /// Build the explanations; false records [`Explanation::off`] placeholders.
+    pub explain: bool,
 }
 
 /// Combines formula discounts and legal-rule claims under one cap (module docs).
@@ -212,8 +214,8 @@ pub(crate) fn combine(
     formulas: Vec<FormulaDiscount>,
     claims: &[Claim],
     labels: Labels,
-    explain: bool,
 ) -> Result<DiscountResult, DomainError> {
+    let explain = labels.explain;
     let mut warnings = Vec::new();
     let mut formula_total = Decimal::ZERO;
     let mut formula_results = Vec::new();
@@ -266,9 +268,9 @@ pub(crate) fn combine(
                 shortfall,
                 rule: DiscountRule::Formula,
                 explanation: formula_explanation(explain, labels, value)
-                .with_named(|| format!("valor_{}", labels.base_code), f.installment)
-                .with("valor_formula", f.value)
-                .with_formula(f.trace),
+                    .with_named(|| format!("valor_{}", labels.base_code), f.installment)
+                    .with("valor_formula", f.value)
+                    .with_formula(f.trace),
             });
             continue;
         }

@@ -490,8 +490,8 @@ fn compute(
                 discount_code: 438,
                 base_code: 439,
                 source: "SPEC §2.3; seed 002 (evento 438 calculado por fórmula sobre o 439); Lei 10.820/2003 art. 3 §4; Portaria MTE 435/2025 art. 30",
+                explain,
             },
-            explain,
         )?;
         warnings.extend(result.warnings.iter().cloned());
         for d in &result.institutions {
@@ -720,8 +720,8 @@ fn compute(
                     discount_code: 442,
                     base_code: 443,
                     source: "SPEC §2.4; seed 002 (evento 442 calculado por fórmula sobre o 443); Lei 10.820/2003 art. 1 §1; MTE, Manual do Crédito do Trabalhador pp. 40–41",
+                    explain,
                 },
-                explain,
             )?;
             warnings.extend(result.warnings.iter().cloned());
             for d in &result.institutions {
