@@ -471,15 +471,7 @@ pub fn render_employee(
             }
         }
 
-        let documents = r
-            .discounts
-            .iter()
-            .map(|d| (Document::FolhaMensal, 438u16, d))
-            .chain(
-                r.rescission
-                    .iter()
-                    .map(|x| (Document::Rescisao, 442u16, &x.discounts)),
-            );
+        let documents = discount_documents(r);
         for (doc, code, d) in documents {
             let b = out.of(OutputFile::Descontos);
             for i in &d.institutions {
@@ -637,15 +629,7 @@ pub fn render_employee(
         }
         b.push_str("],\"descontos\":[");
         let mut first = true;
-        let documents = r
-            .discounts
-            .iter()
-            .map(|d| (Document::FolhaMensal, 438u16, d))
-            .chain(
-                r.rescission
-                    .iter()
-                    .map(|x| (Document::Rescisao, 442u16, &x.discounts)),
-            );
+        let documents = discount_documents(r);
         for (doc, code, d) in documents {
             for i in &d.institutions {
                 if i.installment.is_zero() && i.discount.is_zero() {
@@ -812,6 +796,20 @@ pub fn render_reject_json(b: &mut String, r: &RejectRecord) {
     b.push_str(",\"motivo\":");
     push_json_str(b, &r.reason);
     b.push_str("}\n");
+}
+
+/// The discount documents of a result: the monthly payroll (438), then the rescission (442).
+fn discount_documents(
+    r: &EmployeeResult,
+) -> impl Iterator<Item = (Document, u16, &DiscountResult)> {
+    r.discounts
+        .iter()
+        .map(|d| (Document::FolhaMensal, 438u16, d))
+        .chain(
+            r.rescission
+                .iter()
+                .map(|x| (Document::Rescisao, 442u16, &x.discounts)),
+        )
 }
 
 #[cfg(test)]
