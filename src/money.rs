@@ -226,6 +226,14 @@ pub enum MoneyParseError {
 /// digits (`1.234`, `1,234`) is ambiguous — a thousands group or a decimal part — and is
 /// rejected rather than guessed.
 pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
+    match parse_plain(text) {
+        Some(value) => Ok(value),
+        None => parse_general(text),
+    }
+}
+
+/// Every accepted form (see [`parse_money`]).
+fn parse_general(text: &str) -> Result<Decimal, MoneyParseError> {
     let original = text;
     let invalid = || MoneyParseError::Invalid(original.to_string());
     let mut s = text.trim();
@@ -291,9 +299,80 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyParseError> {
     Ok(if negative { -value } else { value })
 }
 
+/// The form batch files almost always carry, `1234.56` (digits, then optionally `.` and one,
+/// two or four-plus decimal places), read without any intermediate text: the same `Decimal`
+/// (value and scale) as the general path gives. `None` sends anything else to the general path,
+/// including three decimal places (the ambiguity rule there) and over 18 digits.
+fn parse_plain(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > 18 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: Option<u32> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < bytes.len() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    let scale = scale.unwrap_or(0);
+    if scale == 3 {
+        return None;
+    }
+    Some(Decimal::new(mantissa, scale))
+}
+
 #[cfg(test)]
 mod parse_tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path gives exactly what the general path gives (value and scale).
+        #[test]
+        fn plain_fast_path_agrees_with_the_general_path(text in "[0-9.]{1,22}") {
+            if let Some(fast) = parse_plain(&text) {
+                let general = parse_general(&text);
+                proptest::prop_assert_eq!(Ok(fast.to_string()), general.map(|d| d.to_string()));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_fast_path_covers_the_batch_forms() {
+        for (text, want) in [
+            ("1234.56", "1234.56"),
+            ("0.50", "0.50"),
+            ("7", "7"),
+            ("007", "7"),
+            ("12.5", "12.5"),
+            ("1.2345", "1.2345"),
+        ] {
+            assert_eq!(
+                parse_plain(text).map(|d| d.to_string()).as_deref(),
+                Some(want),
+                "{text}"
+            );
+        }
+        for text in [
+            "1.234",
+            ".5",
+            "5.",
+            "1..2",
+            "-1",
+            " 1",
+            "1,5",
+            "1234567890123456789",
+        ] {
+            assert_eq!(parse_plain(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn brazilian_and_plain_forms_are_accepted() {

@@ -110,12 +110,21 @@ pub const SUMMARY_TXT: &str = "resumo.txt";
 pub struct Buffers {
     /// Indexed by `OutputFile as usize`.
     pub text: [String; 9],
+    /// Scratch space of the renderer (the escaped line prefix), kept to reuse its allocation.
+    prefix: String,
 }
 
 impl Buffers {
     /// The buffer of `file`.
     pub fn of(&mut self, file: OutputFile) -> &mut String {
         &mut self.text[file as usize]
+    }
+
+    /// Empties every buffer, keeping its capacity for the next chunk.
+    pub fn clear(&mut self) {
+        for t in &mut self.text {
+            t.clear();
+        }
     }
 }
 
@@ -218,7 +227,28 @@ pub fn push_money(buf: &mut String, value: Decimal) {
         buf.push('-');
     }
     // Only ASCII digits and '.' were written.
-    buf.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    buf.reserve(digits.len() - at);
+    for &d in &digits[at..] {
+        buf.push(char::from(d));
+    }
+}
+
+/// Appends an unsigned integer in decimal, without `fmt`'s machinery.
+fn push_uint(buf: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        buf.push(char::from(d));
+    }
 }
 
 /// Appends `n` (0..=9999) with `width` digits, zero-padded.
@@ -307,6 +337,14 @@ fn push_json_opt_money(buf: &mut String, value: Option<Decimal>) {
         Some(v) => push_json_money(buf, v),
         None => buf.push_str("null"),
     }
+}
+
+/// Appends one of the crate's own plain names (no character to escape) as a JSON string.
+fn push_json_static(buf: &mut String, name: &'static str) {
+    debug_assert!(!name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
+    buf.push('"');
+    buf.push_str(name);
+    buf.push('"');
 }
 
 fn push_json_opt_str(buf: &mut String, value: Option<&str>) {
@@ -427,11 +465,21 @@ pub fn render_employee(
     };
 
     if formats.csv {
+        // `competencia;matricula;` starts most lines: escaped once per employee.
+        let mut prefix = std::mem::take(&mut out.prefix);
+        prefix.clear();
+        push_csv(&mut prefix, competencia);
+        prefix.push(';');
+        push_csv(&mut prefix, m);
+        prefix.push(';');
+        let pre = prefix.as_str();
+
         let b = out.of(OutputFile::Funcionarios);
-        for f in [competencia, m, cpf, situacao] {
-            push_csv(b, f);
-            b.push(';');
-        }
+        b.push_str(pre);
+        push_csv(b, cpf);
+        b.push(';');
+        b.push_str(situacao);
+        b.push(';');
         push_money(b, r.margin.net_pay);
         b.push(';');
         if let Some(rd) = r.margin.available_remuneration {
@@ -457,10 +505,11 @@ pub fn render_employee(
             if let Some(rateio) = &r.rateio {
                 let b = out.of(OutputFile::Margens);
                 for s in &rateio.shares {
-                    for f in [competencia, m, &s.institution, method_name(rateio.method)] {
-                        push_csv(b, f);
-                        b.push(';');
-                    }
+                    b.push_str(pre);
+                    push_csv(b, &s.institution);
+                    b.push(';');
+                    b.push_str(method_name(rateio.method));
+                    b.push(';');
                     if let Some(p) = s.percent {
                         let _ = write!(b, "{}", p.normalize());
                     }
@@ -478,11 +527,11 @@ pub fn render_employee(
                 if i.installment.is_zero() && i.discount.is_zero() {
                     continue;
                 }
-                for f in [competencia, m, document_name(doc)] {
-                    push_csv(b, f);
-                    b.push(';');
-                }
-                let _ = write!(b, "{code};");
+                b.push_str(pre);
+                b.push_str(document_name(doc));
+                b.push(';');
+                push_uint(b, code.into());
+                b.push(';');
                 push_csv(b, &i.institution);
                 b.push(';');
                 push_csv(b, i.event.as_deref().unwrap_or(""));
@@ -496,11 +545,11 @@ pub fn render_employee(
             }
             let b = out.of(OutputFile::Contratos);
             for k in &d.contracts {
-                for f in [competencia, m, document_name(doc)] {
-                    push_csv(b, f);
-                    b.push(';');
-                }
-                let _ = write!(b, "{code};");
+                b.push_str(pre);
+                b.push_str(document_name(doc));
+                b.push(';');
+                push_uint(b, code.into());
+                b.push(';');
                 push_csv(b, &k.institution);
                 b.push(';');
                 push_csv(b, &k.contract);
@@ -523,11 +572,11 @@ pub fn render_employee(
                 .flat_map(|x| x.returned_provisions.iter()),
         );
         for p in lines {
-            for f in [competencia, m, &p.institution] {
-                push_csv(b, f);
-                b.push(';');
-            }
-            let _ = write!(b, "{};", p.calc_code);
+            b.push_str(pre);
+            push_csv(b, &p.institution);
+            b.push(';');
+            push_uint(b, p.calc_code.into());
+            b.push(';');
             push_csv(b, p.event.as_deref().unwrap_or(""));
             b.push(';');
             b.push_str(document_name(p.document));
@@ -544,11 +593,11 @@ pub fn render_employee(
             .iter()
             .filter(|e| e.calc_code == 444 || !e.value.is_zero())
         {
-            for f in [competencia, m, document_name(e.document)] {
-                push_csv(b, f);
-                b.push(';');
-            }
-            let _ = write!(b, "{};", e.calc_code);
+            b.push_str(pre);
+            b.push_str(document_name(e.document));
+            b.push(';');
+            push_uint(b, e.calc_code.into());
+            b.push(';');
             push_csv(b, e.event.as_deref().unwrap_or(""));
             b.push(';');
             push_csv(b, e.institution.as_deref().unwrap_or(""));
@@ -563,28 +612,23 @@ pub fn render_employee(
 
         let b = out.of(OutputFile::Ocorrencias);
         if let Some(msg) = ineligible {
-            for f in [competencia, m, "D200", "aviso", "margem", msg] {
-                push_csv(b, f);
-                b.push(';');
-            }
-            b.pop();
+            b.push_str(pre);
+            b.push_str("D200;aviso;margem;");
+            push_csv(b, msg);
             b.push('\n');
         }
         for i in issues(r) {
-            for f in [
-                competencia,
-                m,
-                &i.code,
-                severity_name(i.severity),
-                &i.field,
-                &i.message,
-            ] {
-                push_csv(b, f);
-                b.push(';');
-            }
-            b.pop();
+            b.push_str(pre);
+            push_csv(b, &i.code);
+            b.push(';');
+            b.push_str(severity_name(i.severity));
+            b.push(';');
+            push_csv(b, &i.field);
+            b.push(';');
+            push_csv(b, &i.message);
             b.push('\n');
         }
+        out.prefix = prefix;
     }
 
     if formats.jsonl {
@@ -596,7 +640,7 @@ pub fn render_employee(
         b.push_str(",\"cpf\":");
         push_json_str(b, cpf);
         b.push_str(",\"situacao\":");
-        push_json_str(b, situacao);
+        push_json_static(b, situacao);
         b.push_str(",\"motivo\":");
         push_json_opt_str(b, Some(motivo.as_str()).filter(|s| !s.is_empty()));
         b.push_str(",\"liquido\":");
@@ -616,7 +660,7 @@ pub fn render_employee(
                 b.push_str("{\"instituicao\":");
                 push_json_str(b, &s.institution);
                 b.push_str(",\"metodo\":");
-                push_json_str(b, method_name(rateio.method));
+                push_json_static(b, method_name(rateio.method));
                 b.push_str(",\"percentual\":");
                 match s.percent {
                     Some(p) => push_json_str(b, &p.normalize().to_string()),
@@ -639,14 +683,14 @@ pub fn render_employee(
                     b.push(',');
                 }
                 first = false;
-                let _ = write!(
-                    b,
-                    "{{\"documento\":\"{}\",\"codigo_calculo\":{code},\"instituicao\":",
-                    document_name(doc)
-                );
+                b.push_str("{\"documento\":\"");
+                b.push_str(document_name(doc));
+                b.push_str("\",\"codigo_calculo\":");
+                push_uint(b, code.into());
+                b.push_str(",\"instituicao\":");
                 push_json_str(b, &i.institution);
                 b.push_str(",\"regra\":");
-                push_json_str(b, rule_name(i.rule));
+                push_json_static(b, rule_name(i.rule));
                 b.push_str(",\"parcela\":");
                 push_json_money(b, i.installment);
                 b.push_str(",\"desconto\":");
@@ -694,19 +738,18 @@ pub fn render_employee(
             if n > 0 {
                 b.push(',');
             }
-            let _ = write!(
-                b,
-                "{{\"codigo_calculo\":{},\"documento\":\"{}\",\"competencia\":\"",
-                e.calc_code,
-                document_name(e.document),
-            );
+            b.push_str("{\"codigo_calculo\":");
+            push_uint(b, e.calc_code.into());
+            b.push_str(",\"documento\":\"");
+            b.push_str(document_name(e.document));
+            b.push_str("\",\"competencia\":\"");
             push_iso(b, e.competencia);
             b.push_str("\",\"evento\":");
             push_json_opt_str(b, e.event.as_deref());
             b.push_str(",\"instituicao\":");
             push_json_opt_str(b, e.institution.as_deref());
             b.push_str(",\"tipo\":");
-            push_json_str(b, kind_name(e.kind));
+            push_json_static(b, kind_name(e.kind));
             b.push_str(",\"valor\":");
             push_json_money(b, e.value);
             b.push('}');
@@ -744,7 +787,7 @@ pub fn render_employee(
             b.push_str("{\"codigo\":");
             push_json_str(b, &i.code);
             b.push_str(",\"gravidade\":");
-            push_json_str(b, severity_name(i.severity));
+            push_json_static(b, severity_name(i.severity));
             b.push_str(",\"campo\":");
             push_json_str(b, &i.field);
             b.push_str(",\"mensagem\":");

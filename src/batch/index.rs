@@ -93,12 +93,20 @@ impl Index {
                 !empty
             })
             .collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            employees
-                .field(a as usize, COL_MATRICULA)
-                .cmp(employees.field(b as usize, COL_MATRICULA))
-                .then(a.cmp(&b))
+        // Exports usually come in matrícula order already: then there is nothing to sort (the
+        // rows are in file order, the tie-break of the sort).
+        let sorted = order.par_windows(2).all(|w| {
+            employees.field(w[0] as usize, COL_MATRICULA)
+                <= employees.field(w[1] as usize, COL_MATRICULA)
         });
+        if !sorted {
+            order.par_sort_unstable_by(|&a, &b| {
+                employees
+                    .field(a as usize, COL_MATRICULA)
+                    .cmp(employees.field(b as usize, COL_MATRICULA))
+                    .then(a.cmp(&b))
+            });
+        }
         let mut slots: Vec<u32> = Vec::with_capacity(order.len());
         let mut duplicates = Vec::new();
         let mut map: HashMap<&str, u32, BuildHasherDefault<Fnv>> =
@@ -117,47 +125,29 @@ impl Index {
         }
         drop(order);
 
+        // Each table is grouped on its own thread; its unknown rows are rejected afterwards,
+        // in table order, so the rejects do not depend on the schedule.
+        let grouped: Vec<(Groups, Vec<usize>)> = tables
+            .par_iter()
+            .map(|table| {
+                if table.file == InputFile::Funcionarios {
+                    return (Groups::default(), Vec::new());
+                }
+                group(table, &map, slots.len())
+            })
+            .collect();
         let mut groups = Vec::with_capacity(tables.len());
-        for table in tables {
-            if table.file == InputFile::Funcionarios {
-                groups.push(Groups::default());
-                continue;
-            }
-            let owner: Vec<u32> = (0..table.len())
-                .into_par_iter()
-                .map(|r| {
-                    map.get(table.field(r, COL_MATRICULA))
-                        .copied()
-                        .unwrap_or(NONE)
-                })
-                .collect();
-            let mut offsets = vec![0u32; slots.len() + 1];
-            for (r, &o) in owner.iter().enumerate() {
-                if o == NONE {
-                    let m = table.field(r, COL_MATRICULA);
-                    let reason = if m.is_empty() {
-                        "matrícula vazia".to_owned()
-                    } else {
-                        format!("matrícula '{m}' não está em funcionarios.csv")
-                    };
-                    rejects.table_row(table, r, "matricula", "L002", reason);
+        for (table, (g, unknown)) in tables.iter().zip(grouped) {
+            for r in unknown {
+                let m = table.field(r, COL_MATRICULA);
+                let reason = if m.is_empty() {
+                    "matrícula vazia".to_owned()
                 } else {
-                    offsets[o as usize + 1] += 1;
-                }
+                    format!("matrícula '{m}' não está em funcionarios.csv")
+                };
+                rejects.table_row(table, r, "matricula", "L002", reason);
             }
-            for i in 1..offsets.len() {
-                offsets[i] += offsets[i - 1];
-            }
-            let mut fill = offsets.clone();
-            let mut rows = vec![0u32; offsets[slots.len()] as usize];
-            for (r, &o) in owner.iter().enumerate() {
-                if o != NONE {
-                    let at = &mut fill[o as usize];
-                    rows[*at as usize] = r as u32;
-                    *at += 1;
-                }
-            }
-            groups.push(Groups { offsets, rows });
+            groups.push(g);
         }
         Index {
             slots,
@@ -165,4 +155,43 @@ impl Index {
             groups,
         }
     }
+}
+
+/// Groups the rows of `table` by employee slot (counting sort, file order kept within a slot);
+/// also returns the rows whose matrícula is empty or unknown.
+fn group(
+    table: &Table,
+    map: &HashMap<&str, u32, BuildHasherDefault<Fnv>>,
+    employees: usize,
+) -> (Groups, Vec<usize>) {
+    let owner: Vec<u32> = (0..table.len())
+        .into_par_iter()
+        .map(|r| {
+            map.get(table.field(r, COL_MATRICULA))
+                .copied()
+                .unwrap_or(NONE)
+        })
+        .collect();
+    let mut unknown = Vec::new();
+    let mut offsets = vec![0u32; employees + 1];
+    for (r, &o) in owner.iter().enumerate() {
+        if o == NONE {
+            unknown.push(r);
+        } else {
+            offsets[o as usize + 1] += 1;
+        }
+    }
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut fill = offsets.clone();
+    let mut rows = vec![0u32; offsets[employees] as usize];
+    for (r, &o) in owner.iter().enumerate() {
+        if o != NONE {
+            let at = &mut fill[o as usize];
+            rows[*at as usize] = r as u32;
+            *at += 1;
+        }
+    }
+    (Groups { offsets, rows }, unknown)
 }

@@ -408,6 +408,8 @@ pub(crate) struct ChunkOut {
     pub rejects: RejectSink,
     pub used: [u64; 8],
     pub totals: Totals,
+    /// Reused per employee by the worker (rows used), to spare an allocation each.
+    pub scratch_used: Vec<(InputFile, u32)>,
 }
 
 /// The month's accounting and totals, as printed.
@@ -490,15 +492,24 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     let mut totals = Totals::new(&company.config);
     let mut used = [0u64; 8];
     let slots: Vec<u32> = (0..index.slots.len() as u32).collect();
+    // Rendered buffers are recycled once written: no regrowth, no fresh pages per window.
+    let pool: std::sync::Mutex<Vec<Buffers>> = std::sync::Mutex::new(Vec::new());
+    let take_buffers = || {
+        pool.lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_default()
+    };
     let compute = |window: &[u32]| -> Vec<ChunkOut> {
         window
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut out = ChunkOut {
-                    bufs: Buffers::default(),
+                    bufs: take_buffers(),
                     rejects: RejectSink::new(c),
                     used: [0; 8],
                     totals: Totals::new(&company.config),
+                    scratch_used: Vec::new(),
                 };
                 for &slot in chunk {
                     worker::process(&ctx, slot, &mut out);
@@ -522,13 +533,19 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
             || next.map(compute),
         );
         written?;
-        for chunk in done {
+        let mut recycled = Vec::with_capacity(done.len());
+        for mut chunk in done {
             for (a, b) in used.iter_mut().zip(chunk.used) {
                 *a += b;
             }
             totals.merge(&chunk.totals);
             progress.inc(chunk.totals.computed + chunk.rejects.per_file[0]);
             rejects.merge(chunk.rejects);
+            chunk.bufs.clear();
+            recycled.push(chunk.bufs);
+        }
+        if let Ok(mut p) = pool.lock() {
+            p.extend(recycled);
         }
         pending = computed;
     }
@@ -771,7 +788,8 @@ impl OutputSink {
             }
             let path = sink.tmp.join(f.file_name());
             let file = std::fs::File::create(&path).map_err(|e| err(&path, e))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            // Chunks of 64 KiB or more go straight to the file, smaller ones are gathered.
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
             w.write_all(f.header().as_bytes())
                 .map_err(|e| err(&path, e))?;
             sink.writers.push((f, w));

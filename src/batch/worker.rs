@@ -33,8 +33,8 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
     let erow = Row::new(employees, row);
     let matricula = erow.text(cf::MATRICULA);
 
-    let dups: Vec<u32> = ctx.index.duplicate_rows(slot).collect();
-    if !dups.is_empty() {
+    if ctx.index.duplicate_rows(slot).next().is_some() {
+        let dups: Vec<u32> = ctx.index.duplicate_rows(slot).collect();
         let lines: Vec<String> = std::iter::once(row as u32)
             .chain(dups.iter().copied())
             .map(|r| employees.line(r as usize).to_string())
@@ -75,7 +75,8 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
         }
     };
 
-    let mut used: Used = Vec::new();
+    let mut used: Used = std::mem::take(&mut out.scratch_used);
+    used.clear();
     let month = build_month(ctx, slot, employee, &mut used, &mut out.rejects);
     let options = ComputeOptions {
         formula_traces: false,
@@ -87,6 +88,7 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             for (file, _) in &used {
                 out.used[file.index()] += 1;
             }
+            out.scratch_used = used;
             out.totals.add(ctx, &result);
             render_employee(
                 &mut out.bufs,
