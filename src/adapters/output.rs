@@ -19,7 +19,19 @@ use crate::domain::vacation::Document;
 use crate::domain::{Competencia, DomainIssue, EmployeeResult, EventKind, OpenProvision, Severity};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// Text appended to the byte buffers of the outputs (always UTF-8: only `&str` goes in).
+trait PushStr {
+    fn push_str(&mut self, text: &str);
+}
+
+impl PushStr for Vec<u8> {
+    #[inline]
+    fn push_str(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+}
 
 /// The per-employee output files, in the order they are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,14 +121,14 @@ pub const SUMMARY_TXT: &str = "resumo.txt";
 #[derive(Debug, Default)]
 pub struct Buffers {
     /// Indexed by `OutputFile as usize`.
-    pub text: [String; 9],
+    pub text: [Vec<u8>; 9],
     /// Scratch space of the renderer (the escaped line prefix), kept to reuse its allocation.
-    prefix: String,
+    prefix: Vec<u8>,
 }
 
 impl Buffers {
     /// The buffer of `file`.
-    pub fn of(&mut self, file: OutputFile) -> &mut String {
+    pub fn of(&mut self, file: OutputFile) -> &mut Vec<u8> {
         &mut self.text[file as usize]
     }
 
@@ -157,15 +169,15 @@ pub struct RejectRecord {
 }
 
 /// Appends `text` as a CSV field (quoted only when it must be).
-pub fn push_csv(buf: &mut String, text: &str) {
+pub fn push_csv(buf: &mut Vec<u8>, text: &str) {
     // The special characters are all ASCII: a byte scan finds them.
     if text
         .bytes()
         .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
     {
-        buf.push('"');
+        buf.push(b'"');
         buf.push_str(&text.replace('"', "\"\""));
-        buf.push('"');
+        buf.push(b'"');
     } else {
         buf.push_str(text);
     }
@@ -173,7 +185,7 @@ pub fn push_csv(buf: &mut String, text: &str) {
 
 /// Appends money with 2 places: the same text as [`crate::money::format_money`], without
 /// allocating.
-pub fn push_money(buf: &mut String, value: Decimal) {
+pub fn push_money(buf: &mut Vec<u8>, value: Decimal) {
     // Fast path for what money almost always is: at most 2 places, not zero (so no sign
     // question). Anything else goes through `Decimal`'s own formatting.
     let mantissa = value.mantissa();
@@ -192,49 +204,51 @@ pub fn push_money(buf: &mut String, value: Decimal) {
         let _ = write!(buf, "{value:.2}");
         return;
     };
-    let mut digits = [0u8; 48];
-    let mut at = digits.len();
-    let mut written = 0;
     // u64 arithmetic when the cents fit (always, for money): u128 division is a library call.
-    match u64::try_from(cents.unsigned_abs()) {
-        Ok(mut rest) => {
-            while rest > 0 || written < 3 {
-                if written == 2 {
-                    at -= 1;
-                    digits[at] = b'.';
-                }
-                at -= 1;
-                digits[at] = b'0' + (rest % 10) as u8;
-                rest /= 10;
-                written += 1;
-            }
-        }
-        Err(_) => {
-            let mut rest = cents.unsigned_abs();
-            while rest > 0 || written < 3 {
-                if written == 2 {
-                    at -= 1;
-                    digits[at] = b'.';
-                }
-                at -= 1;
-                digits[at] = b'0' + (rest % 10) as u8;
-                rest /= 10;
-                written += 1;
-            }
-        }
-    }
+    let Ok(cents_abs) = u64::try_from(cents.unsigned_abs()) else {
+        let _ = write!(buf, "{value:.2}");
+        return;
+    };
     if cents < 0 {
-        buf.push('-');
+        buf.push(b'-');
+    }
+    let mut digits = [0u8; 24];
+    let mut at = digits.len() - 3;
+    let pair = (cents_abs % 100) as usize * 2;
+    digits[at] = b'.';
+    digits[at + 1] = PAIRS[pair];
+    digits[at + 2] = PAIRS[pair + 1];
+    let mut rest = cents_abs / 100;
+    while rest >= 100 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        at -= 2;
+        digits[at] = PAIRS[pair];
+        digits[at + 1] = PAIRS[pair + 1];
+    }
+    if rest >= 10 {
+        let pair = rest as usize * 2;
+        at -= 2;
+        digits[at] = PAIRS[pair];
+        digits[at + 1] = PAIRS[pair + 1];
+    } else {
+        at -= 1;
+        digits[at] = b'0' + rest as u8;
     }
     // Only ASCII digits and '.' were written.
-    buf.reserve(digits.len() - at);
-    for &d in &digits[at..] {
-        buf.push(char::from(d));
-    }
+    buf.extend_from_slice(&digits[at..]);
 }
 
+/// "00", "01", … "99": two digits per division.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Appends an unsigned integer in decimal, without `fmt`'s machinery.
-fn push_uint(buf: &mut String, n: u64) {
+fn push_uint(buf: &mut Vec<u8>, n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = n;
@@ -246,30 +260,26 @@ fn push_uint(buf: &mut String, n: u64) {
             break;
         }
     }
-    for &d in &digits[at..] {
-        buf.push(char::from(d));
-    }
+    buf.extend_from_slice(&digits[at..]);
 }
 
 /// Appends `n` (0..=9999) with `width` digits, zero-padded.
-fn push_padded(buf: &mut String, n: u32, width: usize) {
+fn push_padded(buf: &mut Vec<u8>, n: u32, width: usize) {
     let digits = [
         b'0' + (n / 1000 % 10) as u8,
         b'0' + (n / 100 % 10) as u8,
         b'0' + (n / 10 % 10) as u8,
         b'0' + (n % 10) as u8,
     ];
-    for &d in &digits[4 - width..] {
-        buf.push(char::from(d));
-    }
+    buf.extend_from_slice(&digits[4 - width..]);
 }
 
 /// Appends the competência as `AAAA-MM` ([`Competencia::to_iso`]) without allocating.
-fn push_iso(buf: &mut String, c: Competencia) {
+fn push_iso(buf: &mut Vec<u8>, c: Competencia) {
     match u32::try_from(c.year()) {
         Ok(y) if (1000..=9999).contains(&y) => {
             push_padded(buf, y, 4);
-            buf.push('-');
+            buf.push(b'-');
             push_padded(buf, c.month(), 2);
         }
         _ => buf.push_str(&c.to_iso()),
@@ -277,20 +287,20 @@ fn push_iso(buf: &mut String, c: Competencia) {
 }
 
 /// Appends `date` as `DD/MM/AAAA` (`%d/%m/%Y`) or, `iso`, as `AAAA-MM-DD` (`%Y-%m-%d`).
-fn push_date(buf: &mut String, date: NaiveDate, iso: bool) {
+fn push_date(buf: &mut Vec<u8>, date: NaiveDate, iso: bool) {
     match u32::try_from(date.year()) {
         Ok(y) if (1000..=9999).contains(&y) => {
             if iso {
                 push_padded(buf, y, 4);
-                buf.push('-');
+                buf.push(b'-');
                 push_padded(buf, date.month(), 2);
-                buf.push('-');
+                buf.push(b'-');
                 push_padded(buf, date.day(), 2);
             } else {
                 push_padded(buf, date.day(), 2);
-                buf.push('/');
+                buf.push(b'/');
                 push_padded(buf, date.month(), 2);
-                buf.push('/');
+                buf.push(b'/');
                 push_padded(buf, y, 4);
             }
         }
@@ -302,12 +312,12 @@ fn push_date(buf: &mut String, date: NaiveDate, iso: bool) {
 }
 
 /// Appends `text` as a JSON string.
-pub fn push_json_str(buf: &mut String, text: &str) {
-    buf.push('"');
+pub fn push_json_str(buf: &mut Vec<u8>, text: &str) {
+    buf.push(b'"');
     // Fast path: nothing to escape (every escaped character is ASCII).
     if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
         buf.push_str(text);
-        buf.push('"');
+        buf.push(b'"');
         return;
     }
     for c in text.chars() {
@@ -320,19 +330,19 @@ pub fn push_json_str(buf: &mut String, text: &str) {
             c if (c as u32) < 0x20 => {
                 let _ = write!(buf, "\\u{:04x}", c as u32);
             }
-            c => buf.push(c),
+            c => buf.push_str(c.encode_utf8(&mut [0; 4])),
         }
     }
-    buf.push('"');
+    buf.push(b'"');
 }
 
-fn push_json_money(buf: &mut String, value: Decimal) {
-    buf.push('"');
+fn push_json_money(buf: &mut Vec<u8>, value: Decimal) {
+    buf.push(b'"');
     push_money(buf, value);
-    buf.push('"');
+    buf.push(b'"');
 }
 
-fn push_json_opt_money(buf: &mut String, value: Option<Decimal>) {
+fn push_json_opt_money(buf: &mut Vec<u8>, value: Option<Decimal>) {
     match value {
         Some(v) => push_json_money(buf, v),
         None => buf.push_str("null"),
@@ -340,14 +350,14 @@ fn push_json_opt_money(buf: &mut String, value: Option<Decimal>) {
 }
 
 /// Appends one of the crate's own plain names (no character to escape) as a JSON string.
-fn push_json_static(buf: &mut String, name: &'static str) {
+fn push_json_static(buf: &mut Vec<u8>, name: &'static str) {
     debug_assert!(!name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
-    buf.push('"');
+    buf.push(b'"');
     buf.push_str(name);
-    buf.push('"');
+    buf.push(b'"');
 }
 
-fn push_json_opt_str(buf: &mut String, value: Option<&str>) {
+fn push_json_opt_str(buf: &mut Vec<u8>, value: Option<&str>) {
     match value {
         Some(v) => push_json_str(buf, v),
         None => buf.push_str("null"),
@@ -469,19 +479,19 @@ pub fn render_employee(
         let mut prefix = std::mem::take(&mut out.prefix);
         prefix.clear();
         push_csv(&mut prefix, competencia);
-        prefix.push(';');
+        prefix.push(b';');
         push_csv(&mut prefix, m);
-        prefix.push(';');
-        let pre = prefix.as_str();
+        prefix.push(b';');
+        let pre = prefix.as_slice();
 
         let b = out.of(OutputFile::Funcionarios);
-        b.push_str(pre);
+        b.extend_from_slice(pre);
         push_csv(b, cpf);
-        b.push(';');
+        b.push(b';');
         b.push_str(situacao);
-        b.push(';');
+        b.push(b';');
         push_money(b, r.margin.net_pay);
-        b.push(';');
+        b.push(b';');
         if let Some(rd) = r.margin.available_remuneration {
             push_money(b, rd);
         }
@@ -494,28 +504,28 @@ pub fn render_employee(
             disc_442,
             short_442,
         ] {
-            b.push(';');
+            b.push(b';');
             push_money(b, v);
         }
-        b.push(';');
+        b.push(b';');
         push_csv(b, &motivo);
-        b.push('\n');
+        b.push(b'\n');
 
         if r.send_margin {
             if let Some(rateio) = &r.rateio {
                 let b = out.of(OutputFile::Margens);
                 for s in &rateio.shares {
-                    b.push_str(pre);
+                    b.extend_from_slice(pre);
                     push_csv(b, &s.institution);
-                    b.push(';');
+                    b.push(b';');
                     b.push_str(method_name(rateio.method));
-                    b.push(';');
+                    b.push(b';');
                     if let Some(p) = s.percent {
                         let _ = write!(b, "{}", p.normalize());
                     }
-                    b.push(';');
+                    b.push(b';');
                     push_money(b, s.value);
-                    b.push('\n');
+                    b.push(b'\n');
                 }
             }
         }
@@ -527,41 +537,41 @@ pub fn render_employee(
                 if i.installment.is_zero() && i.discount.is_zero() {
                     continue;
                 }
-                b.push_str(pre);
+                b.extend_from_slice(pre);
                 b.push_str(document_name(doc));
-                b.push(';');
+                b.push(b';');
                 push_uint(b, code.into());
-                b.push(';');
+                b.push(b';');
                 push_csv(b, &i.institution);
-                b.push(';');
+                b.push(b';');
                 push_csv(b, i.event.as_deref().unwrap_or(""));
-                b.push(';');
+                b.push(b';');
                 b.push_str(rule_name(i.rule));
                 for v in [i.installment, i.discount, i.shortfall] {
-                    b.push(';');
+                    b.push(b';');
                     push_money(b, v);
                 }
-                b.push('\n');
+                b.push(b'\n');
             }
             let b = out.of(OutputFile::Contratos);
             for k in &d.contracts {
-                b.push_str(pre);
+                b.extend_from_slice(pre);
                 b.push_str(document_name(doc));
-                b.push(';');
+                b.push(b';');
                 push_uint(b, code.into());
-                b.push(';');
+                b.push(b';');
                 push_csv(b, &k.institution);
-                b.push(';');
+                b.push(b';');
                 push_csv(b, &k.contract);
-                b.push(';');
+                b.push(b';');
                 if let Some(s) = k.start {
                     push_date(b, s, false);
                 }
                 for v in [k.installment, k.discount, k.shortfall] {
-                    b.push(';');
+                    b.push(b';');
                     push_money(b, v);
                 }
-                b.push('\n');
+                b.push(b'\n');
             }
         }
 
@@ -572,19 +582,19 @@ pub fn render_employee(
                 .flat_map(|x| x.returned_provisions.iter()),
         );
         for p in lines {
-            b.push_str(pre);
+            b.extend_from_slice(pre);
             push_csv(b, &p.institution);
-            b.push(';');
+            b.push(b';');
             push_uint(b, p.calc_code.into());
-            b.push(';');
+            b.push(b';');
             push_csv(b, p.event.as_deref().unwrap_or(""));
-            b.push(';');
+            b.push(b';');
             b.push_str(document_name(p.document));
-            b.push(';');
+            b.push(b';');
             push_iso(b, p.competencia);
-            b.push(';');
+            b.push(b';');
             push_money(b, p.value);
-            b.push('\n');
+            b.push(b'\n');
         }
 
         let b = out.of(OutputFile::Eventos);
@@ -593,40 +603,40 @@ pub fn render_employee(
             .iter()
             .filter(|e| e.calc_code == 444 || !e.value.is_zero())
         {
-            b.push_str(pre);
+            b.extend_from_slice(pre);
             b.push_str(document_name(e.document));
-            b.push(';');
+            b.push(b';');
             push_uint(b, e.calc_code.into());
-            b.push(';');
+            b.push(b';');
             push_csv(b, e.event.as_deref().unwrap_or(""));
-            b.push(';');
+            b.push(b';');
             push_csv(b, e.institution.as_deref().unwrap_or(""));
-            b.push(';');
+            b.push(b';');
             b.push_str(kind_name(e.kind));
-            b.push(';');
+            b.push(b';');
             push_money(b, e.value);
-            b.push('\n');
+            b.push(b'\n');
         }
 
         render_open_provisions(out.of(OutputFile::ProvisoesAbertas), m, &r.open_provisions);
 
         let b = out.of(OutputFile::Ocorrencias);
         if let Some(msg) = ineligible {
-            b.push_str(pre);
+            b.extend_from_slice(pre);
             b.push_str("D200;aviso;margem;");
             push_csv(b, msg);
-            b.push('\n');
+            b.push(b'\n');
         }
         for i in issues(r) {
-            b.push_str(pre);
+            b.extend_from_slice(pre);
             push_csv(b, &i.code);
-            b.push(';');
+            b.push(b';');
             b.push_str(severity_name(i.severity));
-            b.push(';');
+            b.push(b';');
             push_csv(b, &i.field);
-            b.push(';');
+            b.push(b';');
             push_csv(b, &i.message);
-            b.push('\n');
+            b.push(b'\n');
         }
         out.prefix = prefix;
     }
@@ -655,7 +665,7 @@ pub fn render_employee(
         if let Some(rateio) = r.rateio.as_ref().filter(|_| r.send_margin) {
             for (n, s) in rateio.shares.iter().enumerate() {
                 if n > 0 {
-                    b.push(',');
+                    b.push(b',');
                 }
                 b.push_str("{\"instituicao\":");
                 push_json_str(b, &s.institution);
@@ -668,7 +678,7 @@ pub fn render_employee(
                 }
                 b.push_str(",\"margem\":");
                 push_json_money(b, s.value);
-                b.push('}');
+                b.push(b'}');
             }
         }
         b.push_str("],\"descontos\":[");
@@ -680,7 +690,7 @@ pub fn render_employee(
                     continue;
                 }
                 if !first {
-                    b.push(',');
+                    b.push(b',');
                 }
                 first = false;
                 b.push_str("{\"documento\":\"");
@@ -705,16 +715,16 @@ pub fn render_employee(
                     .enumerate()
                 {
                     if n > 0 {
-                        b.push(',');
+                        b.push(b',');
                     }
                     b.push_str("{\"contrato\":");
                     push_json_str(b, &k.contract);
                     b.push_str(",\"inicio\":");
                     match k.start {
                         Some(s) => {
-                            b.push('"');
+                            b.push(b'"');
                             push_date(b, s, true);
-                            b.push('"');
+                            b.push(b'"');
                         }
                         None => b.push_str("null"),
                     }
@@ -724,7 +734,7 @@ pub fn render_employee(
                     push_json_money(b, k.discount);
                     b.push_str(",\"nao_descontado\":");
                     push_json_money(b, k.shortfall);
-                    b.push('}');
+                    b.push(b'}');
                 }
                 b.push_str("]}");
             }
@@ -736,7 +746,7 @@ pub fn render_employee(
             .filter(|e| e.calc_code == 444 || !e.value.is_zero());
         for (n, e) in posted.enumerate() {
             if n > 0 {
-                b.push(',');
+                b.push(b',');
             }
             b.push_str("{\"codigo_calculo\":");
             push_uint(b, e.calc_code.into());
@@ -752,12 +762,12 @@ pub fn render_employee(
             push_json_static(b, kind_name(e.kind));
             b.push_str(",\"valor\":");
             push_json_money(b, e.value);
-            b.push('}');
+            b.push(b'}');
         }
         b.push_str("],\"provisoes_abertas\":[");
         for (n, p) in r.open_provisions.iter().enumerate() {
             if n > 0 {
-                b.push(',');
+                b.push(b',');
             }
             b.push_str("{\"instituicao\":");
             push_json_str(b, &p.institution);
@@ -767,7 +777,7 @@ pub fn render_employee(
             push_iso(b, p.return_competencia);
             b.push_str("\",\"valor\":");
             push_json_money(b, p.value);
-            b.push('}');
+            b.push(b'}');
         }
         b.push_str("],\"ocorrencias\":[");
         let mut first = true;
@@ -776,12 +786,12 @@ pub fn render_employee(
                 "{\"codigo\":\"D200\",\"gravidade\":\"aviso\",\"campo\":\"margem\",\"mensagem\":",
             );
             push_json_str(b, msg);
-            b.push('}');
+            b.push(b'}');
             first = false;
         }
         for i in issues(r) {
             if !first {
-                b.push(',');
+                b.push(b',');
             }
             first = false;
             b.push_str("{\"codigo\":");
@@ -792,42 +802,42 @@ pub fn render_employee(
             push_json_str(b, &i.field);
             b.push_str(",\"mensagem\":");
             push_json_str(b, &i.message);
-            b.push('}');
+            b.push(b'}');
         }
         b.push_str("]}\n");
     }
 }
 
 /// Appends open provisions in the format of the input file `provisoes_abertas.csv`.
-pub fn render_open_provisions(b: &mut String, matricula: &str, open: &[OpenProvision]) {
+pub fn render_open_provisions(b: &mut Vec<u8>, matricula: &str, open: &[OpenProvision]) {
     for p in open {
         push_csv(b, matricula);
-        b.push(';');
+        b.push(b';');
         push_csv(b, &p.institution);
-        b.push(';');
+        b.push(b';');
         push_iso(b, p.origin);
-        b.push(';');
+        b.push(b';');
         push_iso(b, p.return_competencia);
-        b.push(';');
+        b.push(b';');
         push_money(b, p.value);
-        b.push('\n');
+        b.push(b'\n');
     }
 }
 
 /// Appends a reject as a CSV line of [`REJECTS_CSV`].
-pub fn render_reject_csv(b: &mut String, r: &RejectRecord) {
+pub fn render_reject_csv(b: &mut Vec<u8>, r: &RejectRecord) {
     push_csv(b, r.file);
     let _ = write!(b, ";{};", r.line);
     for f in [&r.field, &r.matricula, &r.code] {
         push_csv(b, f);
-        b.push(';');
+        b.push(b';');
     }
     push_csv(b, &r.reason);
-    b.push('\n');
+    b.push(b'\n');
 }
 
 /// Appends a reject as a JSON line of [`REJECTS_JSONL`].
-pub fn render_reject_json(b: &mut String, r: &RejectRecord) {
+pub fn render_reject_json(b: &mut Vec<u8>, r: &RejectRecord) {
     b.push_str("{\"arquivo\":");
     push_json_str(b, r.file);
     let _ = write!(b, ",\"linha\":{},\"campo\":", r.line);
@@ -861,22 +871,47 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {
-        let mut b = String::new();
+        let mut b = Vec::new();
         push_csv(&mut b, "Maria; filha");
-        b.push(';');
+        b.push(b';');
         push_csv(&mut b, "dito \"assim\"");
-        b.push(';');
+        b.push(b';');
         push_csv(&mut b, "simples");
-        assert_eq!(b, "\"Maria; filha\";\"dito \"\"assim\"\"\";simples");
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "\"Maria; filha\";\"dito \"\"assim\"\"\";simples"
+        );
+    }
+
+    #[test]
+    fn money_matches_format_money_everywhere() {
+        proptest::proptest!(|(mantissa in proptest::num::i64::ANY, scale in 0u32..6)| {
+            let v = Decimal::new(mantissa, scale);
+            let mut b = Vec::new();
+            push_money(&mut b, v);
+            proptest::prop_assert_eq!(String::from_utf8(b).unwrap(), crate::money::format_money(v));
+        });
+        for cents in [
+            0i64, 1, 9, 10, 99, 100, 101, 999, 1000, 12345, 100000, 9999999, -5, -100,
+        ] {
+            let v = Decimal::new(cents, 2);
+            let mut b = Vec::new();
+            push_money(&mut b, v);
+            assert_eq!(
+                String::from_utf8(b).unwrap(),
+                crate::money::format_money(v),
+                "{cents}"
+            );
+        }
     }
 
     #[test]
     fn money_and_json() {
-        let mut b = String::new();
+        let mut b = Vec::new();
         push_money(&mut b, Decimal::new(240, 0));
-        b.push(' ');
+        b.push(b' ');
         push_money(&mut b, Decimal::new(-7550, 2));
-        assert_eq!(b, "240.00 -75.50");
+        assert_eq!(b, b"240.00 -75.50");
         for text in [
             "0",
             "0.00",
@@ -894,17 +929,21 @@ mod tests {
             "0.0000001",
         ] {
             let v: Decimal = text.parse().unwrap();
-            let mut b = String::new();
+            let mut b = Vec::new();
             push_money(&mut b, v);
-            assert_eq!(b, crate::money::format_money(v), "{text}");
+            assert_eq!(
+                String::from_utf8(b).unwrap(),
+                crate::money::format_money(v),
+                "{text}"
+            );
         }
         for (y, m, d) in [(2025, 7, 1), (1999, 12, 31), (2000, 1, 9)] {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            let mut b = String::new();
+            let mut b = Vec::new();
             push_date(&mut b, date, false);
-            b.push(' ');
+            b.push(b' ');
             push_date(&mut b, date, true);
-            b.push(' ');
+            b.push(b' ');
             push_iso(&mut b, Competencia::of_date(date).unwrap());
             let want = format!(
                 "{} {} {}",
@@ -912,10 +951,11 @@ mod tests {
                 date.format("%Y-%m-%d"),
                 Competencia::of_date(date).unwrap().to_iso()
             );
-            assert_eq!(b, want);
+            assert_eq!(String::from_utf8(b).unwrap(), want);
         }
-        let mut j = String::new();
+        let mut j = Vec::new();
         push_json_str(&mut j, "a\"b\\c\nd\u{1}");
+        let j = String::from_utf8(j).unwrap();
         assert_eq!(j, "\"a\\\"b\\\\c\\nd\\u0001\"");
         let v: serde_json::Value = serde_json::from_str(&j).unwrap();
         assert_eq!(v, "a\"b\\c\nd\u{1}");

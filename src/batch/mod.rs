@@ -555,8 +555,8 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
 
     // Rejects in file order, then line: deterministic whatever the thread schedule.
     rejects.records.par_sort_unstable();
-    let mut text = String::with_capacity(rejects.records.len() * 96 + 64);
-    text.push_str(REJECTS_HEADER);
+    let mut text = Vec::with_capacity(rejects.records.len() * 96 + 64);
+    text.extend_from_slice(REJECTS_HEADER.as_bytes());
     for r in &rejects.records {
         output::render_reject_csv(&mut text, r);
     }
@@ -799,7 +799,7 @@ impl OutputSink {
 
     fn write_chunk(&mut self, bufs: &Buffers) -> Result<(), BatchError> {
         for (f, w) in &mut self.writers {
-            w.write_all(bufs.text[*f as usize].as_bytes())
+            w.write_all(&bufs.text[*f as usize])
                 .map_err(|e| BatchError::Write {
                     path: self.tmp.join(f.file_name()),
                     message: crate::adapters::company::io_message(&e),
@@ -808,7 +808,7 @@ impl OutputSink {
         Ok(())
     }
 
-    fn write_file(&mut self, name: &'static str, text: &str) -> Result<(), BatchError> {
+    fn write_file(&mut self, name: &'static str, text: impl AsRef<[u8]>) -> Result<(), BatchError> {
         let path = self.tmp.join(name);
         std::fs::write(&path, text).map_err(|e| BatchError::Write {
             path: path.clone(),
