@@ -571,7 +571,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
 
     // Import messages (SPEC §2.7).
     let messages = import_messages(company, c, &mut rejects.messages);
-    sink.write_file(MESSAGES_TXT, &messages.join("\n").add_newline())?;
+    sink.write_file(MESSAGES_TXT, messages.join("\n").add_newline())?;
 
     let files: Vec<(InputFile, FileCount)> = company
         .tables
