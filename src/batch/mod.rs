@@ -410,6 +410,8 @@ pub(crate) struct ChunkOut {
     pub totals: Totals,
     /// Reused per employee by the worker (rows used), to spare an allocation each.
     pub scratch_used: Vec<(InputFile, u32)>,
+    /// The month refilled for each employee of the chunk (see `worker::process`).
+    pub scratch_month: Option<crate::domain::EmployeeMonth>,
 }
 
 /// The month's accounting and totals, as printed.
@@ -510,6 +512,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                     used: [0; 8],
                     totals: Totals::new(&company.config),
                     scratch_used: Vec::new(),
+                    scratch_month: None,
                 };
                 for &slot in chunk {
                     worker::process(&ctx, slot, &mut out);

@@ -57,9 +57,13 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
         return;
     }
 
-    let employee = match decode_employee(&erow) {
-        Ok(e) => e,
+    // One month value per chunk, refilled for each employee: its strings and lists keep their
+    // allocations from one employee to the next.
+    let mut month = out.scratch_month.take().unwrap_or_else(|| empty_month(ctx));
+    match decode_employee(&erow, &mut month.employee) {
+        Ok(()) => {}
         Err(e) => {
+            out.scratch_month = Some(month);
             let reason = format!("{}: {}", e.column, e.message);
             out.rejects
                 .table_row(employees, row, e.column, "L001", reason.clone());
@@ -73,11 +77,11 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             );
             return;
         }
-    };
+    }
 
     let mut used: Used = std::mem::take(&mut out.scratch_used);
     used.clear();
-    let month = build_month(ctx, slot, employee, &mut used, &mut out.rejects);
+    build_month(ctx, slot, &mut month, &mut used, &mut out.rejects);
     let options = ComputeOptions {
         formula_traces: false,
         explanations: false,
@@ -131,6 +135,7 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             }
         }
     }
+    out.scratch_month = Some(month);
 }
 
 /// Rejects every row of `slot` outside `funcionarios.csv`.
@@ -149,40 +154,92 @@ fn reject_all_related(
     }
 }
 
-fn decode_employee(r: &Row<'_>) -> Result<Employee, FieldError> {
+/// Replaces the text of `slot` with `text`, keeping its allocation.
+fn set_text(slot: &mut String, text: &str) {
+    slot.clear();
+    slot.push_str(text);
+}
+
+/// [`set_text`] for an optional field (`None` when the column is empty).
+fn set_optional(slot: &mut Option<String>, text: Option<&str>) {
+    match (slot.as_mut(), text) {
+        (Some(s), Some(t)) => set_text(s, t),
+        (None, Some(t)) => *slot = Some(t.to_owned()),
+        (_, None) => *slot = None,
+    }
+}
+
+/// An empty month of the competência, to be filled by [`decode_employee`] and [`build_month`].
+fn empty_month(ctx: &Ctx<'_>) -> EmployeeMonth {
+    EmployeeMonth {
+        competencia: ctx.competencia,
+        employee: Employee {
+            matricula: String::new(),
+            cpf: String::new(),
+            name: String::new(),
+            category: 101,
+            salary: Decimal::ZERO,
+            personal: PersonalData::default(),
+            margin_distribution: Vec::new(),
+        },
+        movement: Movement {
+            competencia: ctx.competencia,
+            periodo: ctx.periodo,
+            events: Vec::new(),
+            net_pay: None,
+            available_remuneration: None,
+        },
+        history: Vec::new(),
+        contracts: Vec::new(),
+        vacations: Vec::new(),
+        open_provisions: Vec::new(),
+        termination: None,
+    }
+}
+
+/// Decodes the employee row into `e`, overwriting every field (the distribution is emptied,
+/// for [`build_month`] to fill).
+fn decode_employee(r: &Row<'_>, e: &mut Employee) -> Result<(), FieldError> {
     let category = r.uint(cf::CATEGORIA, 101)?;
     let category = u16::try_from(category).map_err(|_| FieldError {
         column: "categoria",
         message: format!("categoria eSocial inválida '{category}'"),
     })?;
+    let cpf = r.required(cf::CPF)?;
+    let salary = r.money(cf::SALARIO)?;
+    let birth_date = r.opt_date(cf::NASCIMENTO)?;
+    let rg_issue_date = r.opt_date(cf::RG_EMISSAO)?;
+    set_text(&mut e.matricula, r.text(cf::MATRICULA));
+    set_text(&mut e.cpf, cpf);
+    set_text(&mut e.name, r.text(cf::NOME));
+    e.category = category;
+    e.salary = salary;
+    let p = &mut e.personal;
     let ddd = r.text(cf::DDD);
     let number = r.text(cf::TELEFONE);
-    let phones = if ddd.is_empty() && number.is_empty() {
-        Vec::new()
+    if ddd.is_empty() && number.is_empty() {
+        p.phones.clear();
     } else {
-        vec![Phone {
-            ddd: ddd.to_owned(),
-            number: number.to_owned(),
-        }]
-    };
-    let owned = |col| r.optional(col).map(str::to_owned);
-    Ok(Employee {
-        matricula: r.text(cf::MATRICULA).to_owned(),
-        cpf: r.required(cf::CPF)?.to_owned(),
-        name: r.text(cf::NOME).to_owned(),
-        category,
-        salary: r.money(cf::SALARIO)?,
-        personal: PersonalData {
-            phones,
-            work_email: owned(cf::EMAIL),
-            birth_date: r.opt_date(cf::NASCIMENTO)?,
-            rg_number: owned(cf::RG_NUMERO),
-            rg_issuer: owned(cf::RG_ORGAO),
-            rg_issue_date: r.opt_date(cf::RG_EMISSAO)?,
-            mother_name: owned(cf::NOME_MAE),
-        },
-        margin_distribution: Vec::new(),
-    })
+        p.phones.truncate(1);
+        match p.phones.first_mut() {
+            Some(phone) => {
+                set_text(&mut phone.ddd, ddd);
+                set_text(&mut phone.number, number);
+            }
+            None => p.phones.push(Phone {
+                ddd: ddd.to_owned(),
+                number: number.to_owned(),
+            }),
+        }
+    }
+    set_optional(&mut p.work_email, r.optional(cf::EMAIL));
+    p.birth_date = birth_date;
+    set_optional(&mut p.rg_number, r.optional(cf::RG_NUMERO));
+    set_optional(&mut p.rg_issuer, r.optional(cf::RG_ORGAO));
+    p.rg_issue_date = rg_issue_date;
+    set_optional(&mut p.mother_name, r.optional(cf::NOME_MAE));
+    e.margin_distribution.clear();
+    Ok(())
 }
 
 fn field_reject(
@@ -220,13 +277,15 @@ fn unknown_institution(ctx: &Ctx<'_>, id: &str) -> Option<String> {
     }
 }
 
+/// Fills `month` (whose employee is already decoded) with the employee's other rows; `used`
+/// must come in empty and gets every row that is part of the month, ficha rows first.
 fn build_month(
     ctx: &Ctx<'_>,
     slot: u32,
-    mut employee: Employee,
+    month: &mut EmployeeMonth,
     used: &mut Used,
     rejects: &mut RejectSink,
-) -> EmployeeMonth {
+) {
     let c = ctx.competencia;
     let rows_of = |file: InputFile| {
         (
@@ -237,14 +296,12 @@ fn build_month(
 
     // Ficha financeira: every closed movement; the competência's monthly one is the movement.
     let (table, rows) = rows_of(InputFile::FichaFinanceira);
-    let mut history: Vec<(ClosedMovement, u32)> = Vec::new();
-    let mut movement = Movement {
-        competencia: c,
-        periodo: ctx.periodo,
-        events: Vec::new(),
-        net_pay: None,
-        available_remuneration: None,
-    };
+    let movement = &mut month.movement;
+    movement.events.clear();
+    movement.net_pay = None;
+    movement.available_remuneration = None;
+    let history = &mut month.history;
+    history.clear();
     for &r in rows {
         let row = Row::new(table, r as usize);
         let decoded = (|| {
@@ -258,9 +315,11 @@ fn build_month(
         match decoded {
             Err(e) => field_reject(rejects, &row, table, r, e),
             Ok((comp, periodo, net, rd)) => {
-                if let Some((_, first)) = history
+                // `used` holds the ficha rows of `history`, in the same order.
+                if let Some(first) = history
                     .iter()
-                    .find(|(h, _)| h.competencia == comp && h.periodo == periodo)
+                    .position(|h| h.competencia == comp && h.periodo == periodo)
+                    .map(|i| used[i].1)
                 {
                     rejects.table_row(
                         table,
@@ -269,7 +328,7 @@ fn build_month(
                         "L004",
                         format!(
                             "movimento de {comp} período {periodo} repetido (já na linha {})",
-                            table.line(*first as usize)
+                            table.line(first as usize)
                         ),
                     );
                     continue;
@@ -278,15 +337,12 @@ fn build_month(
                     movement.net_pay = Some(net);
                     movement.available_remuneration = rd;
                 }
-                history.push((
-                    ClosedMovement {
-                        competencia: comp,
-                        periodo,
-                        net_pay: net,
-                        events: Default::default(),
-                    },
-                    r,
-                ));
+                history.push(ClosedMovement {
+                    competencia: comp,
+                    periodo,
+                    net_pay: net,
+                    events: Default::default(),
+                });
                 used.push((InputFile::FichaFinanceira, r));
             }
         }
@@ -314,7 +370,7 @@ fn build_month(
         };
         let closed = history
             .iter_mut()
-            .find(|(h, _)| h.competencia == comp && h.periodo == periodo);
+            .find(|h| h.competencia == comp && h.periodo == periodo);
         if comp == c && periodo == ctx.periodo {
             movement.events.push(Event {
                 code: code.to_owned(),
@@ -327,7 +383,7 @@ fn build_month(
             });
         }
         match closed {
-            Some((h, _)) => {
+            Some(h) => {
                 let slot = h.events.entry(code.to_owned()).or_insert(Decimal::ZERO);
                 *slot = slot.saturating_add(value);
             }
@@ -348,7 +404,8 @@ fn build_month(
 
     // Parcelas → contracts (grouped by institution and contract number, in file order).
     let (table, rows) = rows_of(InputFile::Parcelas);
-    let mut contracts: Vec<LoanContract> = Vec::new();
+    let contracts = &mut month.contracts;
+    contracts.clear();
     for &r in rows {
         let row = Row::new(table, r as usize);
         let decoded = (|| {
@@ -409,7 +466,7 @@ fn build_month(
                     rejects.table_row(table, r as usize, "instituicao", "L003", reason);
                     continue;
                 }
-                employee.margin_distribution.push(MarginShare {
+                month.employee.margin_distribution.push(MarginShare {
                     institution: inst.to_owned(),
                     percent,
                 });
@@ -420,7 +477,8 @@ fn build_month(
 
     // Férias.
     let (table, rows) = rows_of(InputFile::Ferias);
-    let mut vacations = Vec::new();
+    let vacations = &mut month.vacations;
+    vacations.clear();
     for &r in rows {
         let row = Row::new(table, r as usize);
         let decoded = (|| Ok::<_, FieldError>((row.date(1)?, row.date(2)?, row.uint(3, 0)?)))();
@@ -508,7 +566,8 @@ fn build_month(
 
     // Provisões 454 em aberto.
     let (table, rows) = rows_of(InputFile::ProvisoesAbertas);
-    let mut open_provisions = Vec::new();
+    let open_provisions = &mut month.open_provisions;
+    open_provisions.clear();
     for &r in rows {
         let row = Row::new(table, r as usize);
         let decoded = (|| {
@@ -537,14 +596,5 @@ fn build_month(
         }
     }
 
-    EmployeeMonth {
-        competencia: c,
-        employee,
-        movement,
-        history: history.into_iter().map(|(h, _)| h).collect(),
-        contracts,
-        vacations,
-        open_provisions,
-        termination: termination.map(|(t, _)| t),
-    }
+    month.termination = termination.map(|(t, _)| t);
 }
