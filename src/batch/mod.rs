@@ -523,14 +523,21 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     };
     // Compute window n+1 while window n is written.
     let mut windows = slots.chunks(WINDOW);
+    // Time spent writing (reported with `CONSIGNADO_TEMPOS`).
+    let write_ns = std::sync::atomic::AtomicU64::new(0);
     let mut pending = windows.next().map(compute);
     while let Some(done) = pending.take() {
         let next = windows.next();
         let (written, computed) = rayon::join(
             || -> Result<(), BatchError> {
+                let t = std::time::Instant::now();
                 for chunk in &done {
                     sink.write_chunk(&chunk.bufs)?;
                 }
+                write_ns.fetch_add(
+                    t.elapsed().as_nanos() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 Ok(())
             },
             || next.map(compute),
@@ -553,6 +560,12 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         pending = computed;
     }
     progress.finish_and_clear();
+    if std::env::var_os("CONSIGNADO_TEMPOS").is_some() {
+        eprintln!(
+            "[tempo] gravação (soma): {:.3} s",
+            write_ns.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9
+        );
+    }
     timing("cálculo e gravação", started);
     let started = std::time::Instant::now();
 
