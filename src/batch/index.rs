@@ -109,33 +109,34 @@ impl Index {
         }
         let mut slots: Vec<u32> = Vec::with_capacity(order.len());
         let mut duplicates = Vec::new();
-        let mut map: HashMap<&str, u32, BuildHasherDefault<Fnv>> =
-            HashMap::with_capacity_and_hasher(order.len(), Default::default());
         for &row in &order {
             let m = employees.field(row as usize, COL_MATRICULA);
             match slots.last() {
                 Some(&last) if employees.field(last as usize, COL_MATRICULA) == m => {
                     duplicates.push((slots.len() as u32 - 1, row));
                 }
-                _ => {
-                    map.insert(m, slots.len() as u32);
-                    slots.push(row);
-                }
+                _ => slots.push(row),
             }
         }
         drop(order);
 
         // Each table is grouped on its own thread; its unknown rows are rejected afterwards,
         // in table order, so the rejects do not depend on the schedule.
+        let lookup = Lookup {
+            employees,
+            slots: &slots,
+            map: std::sync::OnceLock::new(),
+        };
         let grouped: Vec<(Groups, Vec<usize>)> = tables
             .par_iter()
             .map(|table| {
                 if table.file == InputFile::Funcionarios {
                     return (Groups::default(), Vec::new());
                 }
-                group(table, &map, slots.len())
+                group(table, &lookup)
             })
             .collect();
+        drop(lookup);
         let mut groups = Vec::with_capacity(tables.len());
         for (table, (g, unknown)) in tables.iter().zip(grouped) {
             for r in unknown {
@@ -157,21 +158,80 @@ impl Index {
     }
 }
 
+/// Finds the employee slot of a matrícula.
+struct Lookup<'a> {
+    employees: &'a Table,
+    /// Rows of `funcionarios.csv` in matrícula order, one per matrícula.
+    slots: &'a [u32],
+    /// Matrícula → slot, built on first need (a table not in matrícula order).
+    map: std::sync::OnceLock<HashMap<&'a str, u32, BuildHasherDefault<Fnv>>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn key(&self, slot: usize) -> &'a str {
+        self.employees
+            .field(self.slots[slot] as usize, COL_MATRICULA)
+    }
+
+    fn map(&self) -> &HashMap<&'a str, u32, BuildHasherDefault<Fnv>> {
+        self.map.get_or_init(|| {
+            let mut map = HashMap::with_capacity_and_hasher(self.slots.len(), Default::default());
+            for slot in 0..self.slots.len() {
+                map.insert(self.key(slot), slot as u32);
+            }
+            map
+        })
+    }
+
+    /// The slot of every row of `table` (`NONE` for an empty or unknown matrícula). A table
+    /// in matrícula order (the usual export) is merged with the slots, block by block in
+    /// parallel; any other goes through the hash map.
+    fn owners(&self, table: &Table) -> Vec<u32> {
+        let n = table.len();
+        let sorted = (1..n)
+            .into_par_iter()
+            .all(|r| table.field(r - 1, COL_MATRICULA) <= table.field(r, COL_MATRICULA));
+        if !sorted {
+            let map = self.map();
+            return (0..n)
+                .into_par_iter()
+                .map(|r| {
+                    map.get(table.field(r, COL_MATRICULA))
+                        .copied()
+                        .unwrap_or(NONE)
+                })
+                .collect();
+        }
+        const BLOCK: usize = 1 << 14;
+        let mut owner = vec![NONE; n];
+        owner
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(block, out)| {
+                let first = block * BLOCK;
+                let start = table.field(first, COL_MATRICULA);
+                let mut j = self.slots.partition_point(|&row| {
+                    self.employees.field(row as usize, COL_MATRICULA) < start
+                });
+                for (i, o) in out.iter_mut().enumerate() {
+                    let m = table.field(first + i, COL_MATRICULA);
+                    while j < self.slots.len() && self.key(j) < m {
+                        j += 1;
+                    }
+                    if !m.is_empty() && j < self.slots.len() && self.key(j) == m {
+                        *o = j as u32;
+                    }
+                }
+            });
+        owner
+    }
+}
+
 /// Groups the rows of `table` by employee slot (counting sort, file order kept within a slot);
 /// also returns the rows whose matrícula is empty or unknown.
-fn group(
-    table: &Table,
-    map: &HashMap<&str, u32, BuildHasherDefault<Fnv>>,
-    employees: usize,
-) -> (Groups, Vec<usize>) {
-    let owner: Vec<u32> = (0..table.len())
-        .into_par_iter()
-        .map(|r| {
-            map.get(table.field(r, COL_MATRICULA))
-                .copied()
-                .unwrap_or(NONE)
-        })
-        .collect();
+fn group(table: &Table, lookup: &Lookup<'_>) -> (Groups, Vec<usize>) {
+    let employees = lookup.slots.len();
+    let owner = lookup.owners(table);
     let mut unknown = Vec::new();
     let mut offsets = vec![0u32; employees + 1];
     for (r, &o) in owner.iter().enumerate() {
@@ -194,4 +254,62 @@ fn group(
         }
     }
     (Groups { offsets, rows }, unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn table(file: InputFile, text: &str) -> Table {
+        Table::from_reader(text.as_bytes(), file, Path::new(file.file_name())).unwrap()
+    }
+
+    /// The merge of a table in matrícula order and the hash map give the same owners,
+    /// including empty, unknown and repeated matrículas and rows past the last employee.
+    #[test]
+    fn merge_and_map_agree() {
+        let employees = table(
+            InputFile::Funcionarios,
+            "matricula;cpf;salario\n004;1;1\n002;1;1\n009;1;1\n002;1;1\n",
+        );
+        let mut rejects = RejectSink::new(crate::domain::Competencia::new(2025, 7).unwrap());
+        let tables: Vec<Table> = InputFile::ALL
+            .iter()
+            .map(|&f| match f {
+                InputFile::Funcionarios => table(
+                    f,
+                    "matricula;cpf;salario\n004;1;1\n002;1;1\n009;1;1\n002;1;1\n",
+                ),
+                _ => Table::empty(f),
+            })
+            .collect();
+        let index = Index::build(&tables, &mut rejects);
+        let lookup = Lookup {
+            employees: &employees,
+            slots: &index.slots,
+            map: std::sync::OnceLock::new(),
+        };
+        let sorted = table(
+            InputFile::Distribuicoes,
+            "matricula;instituicao;percentual\n;a;1\n001;a;1\n002;a;1\n002;b;1\n003;a;1\n004;a;1\n009;a;1\n010;a;1\n",
+        );
+        let owners = lookup.owners(&sorted);
+        let map = lookup.map();
+        let by_map: Vec<u32> = (0..sorted.len())
+            .map(|r| {
+                map.get(sorted.field(r, COL_MATRICULA))
+                    .copied()
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        assert_eq!(owners, by_map);
+        assert_eq!(owners, vec![NONE, NONE, 0, 0, NONE, 1, 2, NONE]);
+        assert_eq!(index.duplicate_rows(0).collect::<Vec<_>>(), vec![3]);
+        let unsorted = table(
+            InputFile::Distribuicoes,
+            "matricula;instituicao;percentual\n009;a;1\n002;a;1\n010;a;1\n;a;1\n004;a;1\n",
+        );
+        assert_eq!(lookup.owners(&unsorted), vec![2, 0, NONE, NONE, 1]);
+    }
 }
