@@ -32,8 +32,11 @@ for n in $SIZES; do
   runs=10; [ "$n" -ge 1000000 ] && runs=5
   echo
   echo "== $n funcionários ($(du -sh "$company" | cut -f1) de entrada, formato $FORMATO)"
-  hyperfine --warmup 1 --runs "$runs" --export-markdown "$WORK/hyperfine-$n.md" \
+  # `sync` before each run: the previous run's 1.4 GB of output is flushed to disk first, so a
+  # run does not pay for (or compete with) the write-back of the one before it.
+  hyperfine --warmup 1 --runs "$runs" --prepare sync --export-markdown "$WORK/hyperfine-$n.md" \
     "$BIN batch $company --competencia 2025-07 --saida $out --formato $FORMATO --sem-progresso"
+  sync
   CONSIGNADO_TEMPOS=1 /usr/bin/time -v "$BIN" batch "$company" --competencia 2025-07 \
     --saida "$out" --formato "$FORMATO" --sem-progresso 2>"$WORK/time-$n.txt" >/dev/null
   grep -E '\[tempo\]|Elapsed|Maximum resident|User time|System time' "$WORK/time-$n.txt"
