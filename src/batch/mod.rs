@@ -7,14 +7,19 @@
 //!    compact arenas ([`Table`]). A broken file stops here with `FILE:LINE: what`, before anything
 //!    is written.
 //! 2. **Group** every row under its employee, employees in matrícula order (`index`); rows of
-//!    unknown employees are rejected.
+//!    unknown employees are rejected. Exports usually come sorted by matrícula: then nothing is
+//!    sorted and each table is merged with the employees in parallel blocks (a hash map is
+//!    built only for a table that is not in order).
 //! 3. **Compute** employees in parallel with rayon, a window at a time (bounded memory): each
 //!    employee's rows are decoded, turned into the domain's [`crate::domain::EmployeeMonth`] and
 //!    computed by [`crate::domain::compute_month_with`], sharing the compiled configuration by
 //!    reference (`worker`). A bad row is rejected with file, line, field and reason; the
 //!    employee's other rows still count.
 //! 4. **Write** CSV and JSON Lines in matrícula order into a temporary folder inside the output
-//!    folder, then move the files into place, so a failed run leaves nothing partial.
+//!    folder, then move the files into place, so a failed run leaves nothing partial. A window
+//!    is written while the next one is computed; rendered buffers are recycled from window to
+//!    window, and each chunk reuses one [`crate::domain::EmployeeMonth`] for its employees, so
+//!    the steady state allocates little besides the domain's results.
 //! 5. **Account**: per input file, rows read = rows used + rows rejected; the [`Summary`] checks
 //!    the identity and prints it, with totals per institution.
 //!
