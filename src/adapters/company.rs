@@ -254,7 +254,7 @@ impl LoadError {
 
 /// One input table held compactly: every field of every row in one string, in
 /// [`InputFile::columns`] order (an optional column absent from the header reads as empty).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Table {
     /// Which file.
     pub file: InputFile,
@@ -306,9 +306,14 @@ impl Table {
     }
 
     /// Reads `dir/<file>`. An absent optional file is an empty table.
+    ///
+    /// The file is read into memory at once and parsed by [`Table::from_bytes`] (in parallel
+    /// chunks when it has no quoting); a file of 4 GiB or more is streamed through
+    /// [`Table::from_reader`] instead. The raw bytes are freed before the table is returned.
     pub fn read(dir: &Path, file: InputFile) -> Result<Table, LoadError> {
+        use std::io::Read;
         let path = dir.join(file.file_name());
-        let handle = match std::fs::File::open(&path) {
+        let mut handle = match std::fs::File::open(&path) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !file.required() => {
                 return Ok(Table::empty(file));
@@ -320,14 +325,69 @@ impl Table {
                 })
             }
         };
-        Table::from_reader(
-            std::io::BufReader::with_capacity(1 << 20, handle),
-            file,
-            &path,
-        )
+        let size = handle.metadata().map_or(0, |m| m.len());
+        if size >= u64::from(u32::MAX) {
+            // Too big for the in-memory path (and for the table's offsets): the general reader
+            // streams it and names the line where it stops fitting.
+            return Table::from_reader(
+                std::io::BufReader::with_capacity(1 << 20, handle),
+                file,
+                &path,
+            );
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        handle
+            .read_to_end(&mut bytes)
+            .map_err(|e| LoadError::Format {
+                // What the streaming reader reported for a read error: csv gives it no position.
+                path: path.clone(),
+                line: 0,
+                message: format!("arquivo CSV ilegível: {}", io_message(&e)),
+            })?;
+        drop(handle);
+        let chunks = default_chunks(bytes.len());
+        match parse_fast(bytes, file, &path, chunks) {
+            Ok(table) => table,
+            Err(bytes) => Table::from_reader(&bytes[..], file, &path),
+        }
     }
 
-    /// Reads a table from any reader; `path` names it in errors.
+    /// Reads a table held in memory; `path` names it in errors. Same result as
+    /// [`Table::from_reader`] on the same bytes, faster: a file without `"` and without a lone
+    /// `\r` is parsed in parallel chunks (see the module documentation).
+    pub fn from_bytes(bytes: &[u8], file: InputFile, path: &Path) -> Result<Table, LoadError> {
+        match Table::from_bytes_fast(bytes, file, path, default_chunks(bytes.len())) {
+            Some(table) => table,
+            None => Table::from_reader(bytes, file, path),
+        }
+    }
+
+    /// The general (csv crate) path on bytes in memory, for tests comparing it with the fast
+    /// path.
+    #[doc(hidden)]
+    pub fn from_bytes_general(
+        bytes: &[u8],
+        file: InputFile,
+        path: &Path,
+    ) -> Result<Table, LoadError> {
+        Table::from_reader(bytes, file, path)
+    }
+
+    /// The fast path alone, with the data cut into about `chunks` pieces (tests force many):
+    /// `None` when the bytes need the general path (quoting, a lone `\r`, no header record,
+    /// 4 GiB or more).
+    #[doc(hidden)]
+    pub fn from_bytes_fast(
+        bytes: &[u8],
+        file: InputFile,
+        path: &Path,
+        chunks: usize,
+    ) -> Option<Result<Table, LoadError>> {
+        parse_fast(bytes.to_vec(), file, path, chunks).ok()
+    }
+
+    /// Reads a table from any reader; `path` names it in errors. This is the general path: the
+    /// csv crate, record by record, whatever the file holds.
     pub fn from_reader<R: std::io::Read>(
         reader: R,
         file: InputFile,
@@ -343,20 +403,14 @@ impl Table {
             newlines: newlines.clone(),
             passed: 0,
         });
-        let mut csv = csv::ReaderBuilder::new()
-            .delimiter(b';')
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(NewlineTap {
-                inner: reader,
-                offset: 0,
-                newlines: newlines.clone(),
-            });
+        let mut csv = csv_reader(NewlineTap {
+            inner: reader,
+            offset: 0,
+            newlines: newlines.clone(),
+        });
         let mut record = csv::ByteRecord::new();
-        let columns = file.columns();
         let mut table = Table::empty(file);
 
-        // Header: every name known, none repeated, every required one present.
         let read = |csv: &mut csv::Reader<NewlineTap<R>>, record: &mut csv::ByteRecord| {
             csv.read_byte_record(record).map_err(|e| {
                 let line = e
@@ -370,54 +424,12 @@ impl Table {
             })
         };
         if !read(&mut csv, &mut record)? {
-            if file.required() {
-                return Err(format(
-                    1,
-                    "arquivo vazio: falta a linha de cabeçalho".to_owned(),
-                ));
-            }
-            return Ok(table);
+            return empty_file(file, path);
         }
         let header_line = lines
             .borrow_mut()
             .line_at(csv.position().byte().saturating_sub(1));
-        let mut map: Vec<Option<usize>> = vec![None; columns.len()];
-        for (pos, raw) in record.iter().enumerate() {
-            let name = std::str::from_utf8(raw)
-                .map_err(|_| format(header_line, "cabeçalho não está em UTF-8".to_owned()))?;
-            let name = name.trim_start_matches('\u{feff}').trim().to_lowercase();
-            let Some(c) = columns.iter().position(|c| c.name == name) else {
-                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                return Err(format(
-                    header_line,
-                    format!(
-                        "coluna desconhecida '{name}' no cabeçalho (colunas de {file}: {}; separador ';')",
-                        known.join(";")
-                    ),
-                ));
-            };
-            if map[c].is_some() {
-                return Err(format(
-                    header_line,
-                    format!("coluna '{name}' repetida no cabeçalho"),
-                ));
-            }
-            map[c] = Some(pos);
-        }
-        if let Some(missing) = columns
-            .iter()
-            .zip(&map)
-            .find(|(c, m)| c.required && m.is_none())
-        {
-            return Err(format(
-                header_line,
-                format!(
-                    "falta a coluna obrigatória '{}' no cabeçalho",
-                    missing.0.name
-                ),
-            ));
-        }
-        let width = record.len();
+        let (map, width) = header_map(&record, header_line, file, path)?;
 
         while read(&mut csv, &mut record)? {
             let line = lines
@@ -427,10 +439,7 @@ impl Table {
                 .map_err(|_| format(line, "arquivo grande demais".to_owned()))?;
             table.rows_read += 1;
             if std::str::from_utf8(record.as_slice()).is_err() {
-                return Err(format(
-                    line,
-                    "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned(),
-                ));
+                return Err(format(line, NOT_UTF8.to_owned()));
             }
             if record.len() != width {
                 table.short_rows.push((line32, record.len() as u32));
@@ -459,6 +468,510 @@ impl Table {
         table.ends.shrink_to_fit();
         table.lines.shrink_to_fit();
         Ok(table)
+    }
+}
+
+/// What a record that is not UTF-8 is told.
+const NOT_UTF8: &str = "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)";
+
+/// The csv reader both paths use: `;`, no header handling, any number of fields per record.
+fn csv_reader<R: std::io::Read>(reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader)
+}
+
+/// A file without a single record: an error for a required file, no rows otherwise.
+fn empty_file(file: InputFile, path: &Path) -> Result<Table, LoadError> {
+    if file.required() {
+        return Err(LoadError::Format {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "arquivo vazio: falta a linha de cabeçalho".to_owned(),
+        });
+    }
+    Ok(Table::empty(file))
+}
+
+/// Checks the header (every name known, none repeated, every required one present) and maps
+/// each of the file's columns to its position in the header: the map and the header's width.
+fn header_map(
+    record: &csv::ByteRecord,
+    header_line: u64,
+    file: InputFile,
+    path: &Path,
+) -> Result<(Vec<Option<usize>>, usize), LoadError> {
+    let format = |message: String| LoadError::Format {
+        path: path.to_path_buf(),
+        line: header_line,
+        message,
+    };
+    let columns = file.columns();
+    let mut map: Vec<Option<usize>> = vec![None; columns.len()];
+    for (pos, raw) in record.iter().enumerate() {
+        let name = std::str::from_utf8(raw)
+            .map_err(|_| format("cabeçalho não está em UTF-8".to_owned()))?;
+        let name = name.trim_start_matches('\u{feff}').trim().to_lowercase();
+        let Some(c) = columns.iter().position(|c| c.name == name) else {
+            let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
+            return Err(format(format!(
+                "coluna desconhecida '{name}' no cabeçalho (colunas de {file}: {}; separador ';')",
+                known.join(";")
+            )));
+        };
+        if map[c].is_some() {
+            return Err(format(format!("coluna '{name}' repetida no cabeçalho")));
+        }
+        map[c] = Some(pos);
+    }
+    if let Some(missing) = columns
+        .iter()
+        .zip(&map)
+        .find(|(c, m)| c.required && m.is_none())
+    {
+        return Err(format(format!(
+            "falta a coluna obrigatória '{}' no cabeçalho",
+            missing.0.name
+        )));
+    }
+    Ok((map, record.len()))
+}
+
+/// Chunks for the fast path: one for a small file, else about four per rayon thread.
+fn default_chunks(len: usize) -> usize {
+    const MIN_CHUNK: usize = 1 << 18;
+    (len / MIN_CHUNK).clamp(1, rayon::current_num_threads() * 4)
+}
+
+/// A chunk of the data as the first pass sees it.
+struct Scan {
+    /// A `"` or a lone `\r`: the whole file needs the general path.
+    needs_general: bool,
+    /// `\n` bytes in the chunk.
+    newlines: u32,
+}
+
+/// What parsing a chunk in place left at the start of its regions.
+struct Parsed {
+    /// Bytes of field text.
+    data: usize,
+    /// Field ends written (relative to the chunk's text).
+    ends: usize,
+    /// Row lines written (relative to the chunk's first line, 0-based).
+    lines: usize,
+    /// Rows with the wrong number of fields (relative lines).
+    short_rows: Vec<(u32, u32)>,
+    /// Records seen.
+    rows_read: u64,
+}
+
+/// The fast path: the header by the csv crate, the data rows in `chunks` parallel pieces, in
+/// place (the file's buffer becomes the table's text). Gives the bytes back, untouched, when
+/// they need the general path.
+fn parse_fast(
+    mut bytes: Vec<u8>,
+    file: InputFile,
+    path: &Path,
+    chunks: usize,
+) -> Result<Result<Table, LoadError>, Vec<u8>> {
+    use rayon::prelude::*;
+    if bytes.len() >= u32::MAX as usize {
+        return Err(bytes);
+    }
+    let (record, header_end) = {
+        let mut csv = csv_reader(&bytes[..]);
+        let mut record = csv::ByteRecord::new();
+        match csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            _ => return Err(bytes),
+        }
+        match usize::try_from(csv.position().byte()) {
+            Ok(end) if end > 0 && end <= bytes.len() => (record, end),
+            _ => return Err(bytes),
+        }
+    };
+    // The line of the header's last byte, as `Lines::line_at` counts it.
+    let header_line = memchr::memchr_iter(b'\n', &bytes[..header_end - 1]).count() as u64 + 1;
+    let (map, width) = match header_map(&record, header_line, file, path) {
+        Ok(header) => header,
+        Err(e) => return Ok(Err(e)),
+    };
+    let ncols = map.len();
+    let present: Vec<usize> = map.iter().flatten().copied().collect();
+    let in_order = present.windows(2).all(|w| w[0] < w[1]);
+    let first_line = memchr::memchr_iter(b'\n', &bytes[..header_end]).count() as u32 + 1;
+
+    let ranges: Vec<std::ops::Range<usize>> = chunk_ranges(&bytes[header_end..], chunks)
+        .into_iter()
+        .map(|r| r.start + header_end..r.end + header_end)
+        .collect();
+    let scans: Vec<Scan> = ranges
+        .par_iter()
+        .with_max_len(1)
+        .map(|r| scan_chunk(&bytes[r.clone()]))
+        .collect();
+    if scans.iter().any(|s| s.needs_general) {
+        return Err(bytes);
+    }
+
+    // Room for every line being a row; regions in chunk order.
+    let room: Vec<usize> = scans.iter().map(|s| s.newlines as usize + 1).collect();
+    let mut ends = vec![0u32; room.iter().sum::<usize>() * ncols];
+    let mut lines = vec![0u32; room.iter().sum::<usize>()];
+    let parsed: Vec<Result<Parsed, u32>> = {
+        let texts = split_mut(&mut bytes[header_end..], ranges.iter().map(|r| r.len()));
+        let end_regions = split_mut(&mut ends, room.iter().map(|n| n * ncols));
+        let line_regions = split_mut(&mut lines, room.iter().copied());
+        let work: Vec<_> = texts
+            .into_iter()
+            .zip(end_regions)
+            .zip(line_regions)
+            .collect();
+        work.into_par_iter()
+            .with_max_len(1)
+            .map(|((text, ends), lines)| parse_chunk(text, &map, in_order, width, ends, lines))
+            .collect()
+    };
+
+    // Join the chunks: each one's text, field ends and lines move down to follow the previous
+    // one's (never up, so nothing is overwritten before it moves).
+    let mut table = Table::empty(file);
+    let (mut data_at, mut ends_at, mut lines_at) = (0usize, 0usize, 0usize);
+    let (mut ends_from, mut lines_from) = (0usize, 0usize);
+    let mut line = first_line;
+    for (((range, result), scan), room) in ranges.iter().zip(parsed).zip(&scans).zip(&room) {
+        let chunk = match result {
+            Ok(chunk) => chunk,
+            Err(at) => {
+                return Ok(Err(LoadError::Format {
+                    path: path.to_path_buf(),
+                    line: u64::from(line + at),
+                    message: NOT_UTF8.to_owned(),
+                }));
+            }
+        };
+        bytes.copy_within(range.start..range.start + chunk.data, data_at);
+        // Under 4 GiB in all (checked above).
+        let shift = data_at as u32;
+        for i in 0..chunk.ends {
+            ends[ends_at + i] = ends[ends_from + i] + shift;
+        }
+        for i in 0..chunk.lines {
+            lines[lines_at + i] = lines[lines_from + i] + line;
+        }
+        table
+            .short_rows
+            .extend(chunk.short_rows.iter().map(|&(l, n)| (l + line, n)));
+        table.rows_read += chunk.rows_read;
+        data_at += chunk.data;
+        ends_at += chunk.ends;
+        lines_at += chunk.lines;
+        ends_from += room * ncols;
+        lines_from += room;
+        line += scan.newlines;
+    }
+    bytes.truncate(data_at);
+    ends.truncate(ends_at);
+    lines.truncate(lines_at);
+    // Every field written is UTF-8 (a whole valid chunk cut at ASCII bytes, or a field checked
+    // on its own), so this always succeeds.
+    table.data = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    table.data.shrink_to_fit();
+    ends.shrink_to_fit();
+    lines.shrink_to_fit();
+    table.ends = ends;
+    table.lines = lines;
+    Ok(Ok(table))
+}
+
+/// `bytes[a..b]` without ASCII white space at either end (as `<[u8]>::trim_ascii`).
+fn trim_span(bytes: &[u8], mut a: usize, mut b: usize) -> (usize, usize) {
+    while a < b && bytes[a].is_ascii_whitespace() {
+        a += 1;
+    }
+    while b > a && bytes[b - 1].is_ascii_whitespace() {
+        b -= 1;
+    }
+    (a, b)
+}
+
+/// Cuts `slice` into consecutive pieces of the given lengths (which must fit in it).
+fn split_mut<T>(mut slice: &mut [T], lengths: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut pieces = Vec::new();
+    for len in lengths {
+        let (piece, rest) = std::mem::take(&mut slice).split_at_mut(len);
+        pieces.push(piece);
+        slice = rest;
+    }
+    pieces
+}
+
+/// About `chunks` ranges covering `data`, each cut right after a `\n` (the last one ends with
+/// the data), none empty.
+fn chunk_ranges(data: &[u8], chunks: usize) -> Vec<std::ops::Range<usize>> {
+    let chunks = chunks.max(1);
+    let mut ranges = Vec::with_capacity(chunks);
+    let mut start = 0;
+    for k in 1..chunks {
+        let target = (data.len() as u128 * k as u128 / chunks as u128) as usize;
+        if target < start {
+            continue;
+        }
+        let Some(i) = memchr::memchr(b'\n', &data[target..]) else {
+            break;
+        };
+        let cut = target + i + 1;
+        if cut > start && cut < data.len() {
+            ranges.push(start..cut);
+            start = cut;
+        }
+    }
+    if start < data.len() {
+        ranges.push(start..data.len());
+    }
+    ranges
+}
+
+/// First pass over a chunk: can the fast grammar read it, how many lines.
+fn scan_chunk(chunk: &[u8]) -> Scan {
+    let needs_general = memchr::memchr(b'"', chunk).is_some()
+        || memchr::memchr_iter(b'\r', chunk).any(|i| chunk.get(i + 1) != Some(&b'\n'));
+    if needs_general {
+        return Scan {
+            needs_general,
+            newlines: 0,
+        };
+    }
+    Scan {
+        needs_general,
+        // Under 4 GiB (checked by the caller).
+        newlines: memchr::memchr_iter(b'\n', chunk).count() as u32,
+    }
+}
+
+/// The high bit of each byte of `word` that equals `byte`, and no other bit.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    // Per byte: bit 7 of `(x & 0x7f) + 0x7f` is set when the low bits are not all zero; no
+    // carry crosses bytes.
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Parses whole lines with the grammar of a file without quoting — records end at `\n` (an
+/// optional `\r` before it), fields are separated by `;`, empty lines are skipped — writing
+/// each row's fields (trimmed, in [`InputFile::columns`] order) at the start of `text` itself,
+/// their ends (relative to `text`) in `ends` and their lines (0-based in the chunk) in `lines`.
+///
+/// A record's UTF-8 is judged as the general path does: on its fields joined, without the
+/// separators; `Err` holds the line of the first record that is not UTF-8. Only lines with a
+/// byte above 127 are checked (ASCII is UTF-8).
+fn parse_chunk(
+    text: &mut [u8],
+    map: &[Option<usize>],
+    in_order: bool,
+    width: usize,
+    ends: &mut [u32],
+    lines: &mut [u32],
+) -> Result<Parsed, u32> {
+    let mut rows = Rows {
+        out: Parsed {
+            data: 0,
+            ends: 0,
+            lines: 0,
+            short_rows: Vec::new(),
+            rows_read: 0,
+        },
+        spans: Vec::with_capacity(width + 1),
+        scratch: Vec::new(),
+        non_ascii: false,
+        map,
+        in_order,
+        width,
+        ends,
+        lines,
+        line: 0,
+        line_start: 0,
+        field: 0,
+    };
+    // Eight bytes at a time: every `;` and `\n`, in order. Writing a row only touches bytes
+    // before its `\n`, already read. A word with a byte above 127 marks the lines it touches.
+    let len = text.len();
+    let mut at = 0;
+    while let Some(word) = text.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let high = word & 0x8080_8080_8080_8080 != 0;
+        rows.non_ascii |= high;
+        let newlines = bytes_equal(word, b'\n');
+        let mut found = newlines | bytes_equal(word, b';');
+        while found != 0 {
+            let bit = found & found.wrapping_neg();
+            found ^= bit;
+            let i = at + (bit.trailing_zeros() / 8) as usize;
+            if newlines & bit != 0 {
+                rows.end_line(text, i)?;
+                rows.non_ascii = high;
+            } else {
+                rows.end_field(i);
+            }
+        }
+        at += 8;
+    }
+    for i in at..len {
+        match text[i] {
+            b'\n' => rows.end_line(text, i)?,
+            b';' => rows.end_field(i),
+            b => rows.non_ascii |= b > 127,
+        }
+    }
+    if rows.line_start < len {
+        rows.record(text, len)?;
+    }
+    Ok(rows.out)
+}
+
+/// The state of [`parse_chunk`]: the fields of the line being read, and what is written.
+struct Rows<'a> {
+    out: Parsed,
+    /// Fields of the current line so far (start, end), the last one not yet.
+    spans: Vec<(usize, usize)>,
+    scratch: Vec<u8>,
+    /// The current line may have bytes above 127.
+    non_ascii: bool,
+    map: &'a [Option<usize>],
+    in_order: bool,
+    width: usize,
+    ends: &'a mut [u32],
+    lines: &'a mut [u32],
+    /// Current line, 0-based in the chunk.
+    line: u32,
+    line_start: usize,
+    /// Start of the current field.
+    field: usize,
+}
+
+impl Rows<'_> {
+    /// A `;` at `i`.
+    fn end_field(&mut self, i: usize) {
+        self.spans.push((self.field, i));
+        self.field = i + 1;
+    }
+
+    /// A `\n` at `i`: the line is complete, the next one starts.
+    fn end_line(&mut self, text: &mut [u8], i: usize) -> Result<(), u32> {
+        self.record(text, i)?;
+        self.line += 1;
+        self.line_start = i + 1;
+        self.field = i + 1;
+        self.non_ascii = false;
+        Ok(())
+    }
+
+    /// The line ending at `newline` (a `\n`, or the end of the chunk) is complete.
+    fn record(&mut self, text: &mut [u8], newline: usize) -> Result<(), u32> {
+        let (start, mut end) = (self.line_start, newline);
+        if end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if end == start {
+            return Ok(());
+        }
+        self.out.rows_read += 1;
+        self.spans.push((self.field, end));
+        let result = self.row(text, start, end);
+        self.spans.clear();
+        result
+    }
+
+    /// Writes the record `text[start..end]`, whose fields are in `spans`.
+    fn row(&mut self, text: &mut [u8], start: usize, end: usize) -> Result<(), u32> {
+        // A record that is not UTF-8 but whose fields joined are is kept, and a field that is
+        // not UTF-8 alone reads as empty (as on the general path).
+        let mut check_fields = false;
+        if self.non_ascii && std::str::from_utf8(&text[start..end]).is_err() {
+            self.scratch.clear();
+            for &(a, b) in &self.spans {
+                self.scratch.extend_from_slice(&text[a..b]);
+            }
+            if std::str::from_utf8(&self.scratch).is_err() {
+                return Err(self.line);
+            }
+            check_fields = true;
+        }
+        if self.spans.len() != self.width {
+            self.out
+                .short_rows
+                .push((self.line, self.spans.len() as u32));
+            return Ok(());
+        }
+        // Fields are written in place, below where they are read: in header order that never
+        // overwrites a field still to be read; in any other order the record is copied aside
+        // first.
+        if !self.in_order {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(&text[start..end]);
+        }
+        let mut w = self.out.data;
+        for slot in self.map {
+            if let Some(pos) = *slot {
+                let (a, b) = self.spans[pos];
+                if self.in_order {
+                    let (a, b) = trim_span(text, a, b);
+                    if !check_fields || std::str::from_utf8(&text[a..b]).is_ok() {
+                        copy_down(text, a, b, w);
+                        w += b - a;
+                    }
+                } else {
+                    let (a, b) = trim_span(&self.scratch, a - start, b - start);
+                    let field = &self.scratch[a..b];
+                    if !check_fields || std::str::from_utf8(field).is_ok() {
+                        text[w..w + field.len()].copy_from_slice(field);
+                        w += field.len();
+                    }
+                }
+            }
+            // The chunk is under 4 GiB.
+            self.ends[self.out.ends] = w as u32;
+            self.out.ends += 1;
+        }
+        self.out.data = w;
+        self.lines[self.out.lines] = self.line;
+        self.out.lines += 1;
+        Ok(())
+    }
+}
+
+/// Copies `text[a..b]` to `text[to..]`, `to <= a`. Bytes before `b` are free to overwrite (read
+/// already, or this field itself): a field up to 64 bytes moves as one fixed-size block when the
+/// block ends there, without a call.
+#[inline]
+fn copy_down(text: &mut [u8], a: usize, b: usize, to: usize) {
+    let (n, len) = (b - a, text.len());
+    if n <= 16 && to + 16 <= b && a + 16 <= len {
+        move_words::<2>(text, a, to);
+    } else if n <= 32 && to + 32 <= b && a + 32 <= len {
+        move_words::<4>(text, a, to);
+    } else if n <= 64 && to + 64 <= b && a + 64 <= len {
+        move_words::<8>(text, a, to);
+    } else if a != to {
+        text.copy_within(a..b, to);
+    }
+}
+
+/// Moves `8 * W` bytes from `text[a..]` to `text[to..]`, reading them all before writing.
+#[inline(always)]
+fn move_words<const W: usize>(text: &mut [u8], a: usize, to: usize) {
+    let mut words = [0u64; W];
+    for (word, bytes) in words.iter_mut().zip(text[a..a + 8 * W].chunks_exact(8)) {
+        *word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+    }
+    for (word, bytes) in words.iter().zip(text[to..to + 8 * W].chunks_exact_mut(8)) {
+        bytes.copy_from_slice(&word.to_le_bytes());
     }
 }
 
@@ -506,9 +1019,7 @@ impl Lines {
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Io(io) => io_message(io),
-        csv::ErrorKind::Utf8 { .. } => {
-            "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned()
-        }
+        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_owned(),
         _ => e.to_string(),
     }
 }

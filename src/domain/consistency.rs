@@ -17,17 +17,19 @@
 
 use super::error::DomainIssue;
 use super::types::{Competencia, Employee};
-use rust_decimal::Decimal;
+use chrono::{Datelike, NaiveDate};
 
 /// How many digits `s` has once separators (space, `-`, `.`, `(`, `)`) are skipped; `None`
 /// when anything else is left or nothing is. Allocates nothing.
 fn digit_count(s: &str) -> Option<usize> {
+    // By bytes: a byte of a non-ASCII character is neither a separator nor a digit, as the
+    // character itself.
     let mut count = 0;
-    for c in s.chars() {
-        if matches!(c, ' ' | '-' | '.' | '(' | ')') {
+    for b in s.bytes() {
+        if matches!(b, b' ' | b'-' | b'.' | b'(' | b')') {
             continue;
         }
-        if !c.is_ascii_digit() {
+        if !b.is_ascii_digit() {
             return None;
         }
         count += 1;
@@ -37,8 +39,8 @@ fn digit_count(s: &str) -> Option<usize> {
 
 /// True for a DDD that is numeric and in 10..=99.
 pub fn valid_ddd(ddd: &str) -> bool {
-    let t = ddd.trim();
-    t.len() == 2 && t.parse::<u8>().is_ok_and(|n| (10..=99).contains(&n))
+    // Two digits, the first not 0: what parses as a `u8` in 10..=99 in two characters.
+    matches!(ddd.trim().as_bytes(), [b'1'..=b'9', b'0'..=b'9'])
 }
 
 /// True for a phone number of 8 or 9 digits (separators ignored).
@@ -48,6 +50,30 @@ pub fn valid_phone_number(number: &str) -> bool {
 
 /// A plausible e-mail address (no network check).
 pub fn valid_email(email: &str) -> bool {
+    // The usual address is printable ASCII (no whitespace, no control character): then the
+    // trim and the whitespace test of `valid_email_unicode` have nothing to do, and the rest
+    // is checked on the bytes. Anything else goes the general way.
+    let bytes = email.as_bytes();
+    // Without an early exit, so that the compiler checks many bytes at a time.
+    let printable = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b > b' ') & (b < 0x80));
+    if !printable {
+        return valid_email_unicode(email);
+    }
+    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let domain = &bytes[at + 1..];
+    at > 0
+        && !domain.contains(&b'@')
+        && domain.contains(&b'.')
+        && domain.first() != Some(&b'.')
+        && domain.last() != Some(&b'.')
+}
+
+/// [`valid_email`] for any text.
+fn valid_email_unicode(email: &str) -> bool {
     let t = email.trim();
     if t.chars().any(char::is_whitespace) {
         return false;
@@ -70,14 +96,14 @@ pub fn valid_cpf(cpf: &str) -> bool {
     // that is not an ASCII digit (or a 12th digit) makes the CPF invalid.
     let mut n = [0u32; 11];
     let mut len = 0;
-    for c in cpf.chars() {
-        if matches!(c, ' ' | '-' | '.' | '(' | ')') {
+    for b in cpf.bytes() {
+        if matches!(b, b' ' | b'-' | b'.' | b'(' | b')') {
             continue;
         }
-        if !c.is_ascii_digit() || len == n.len() {
+        if !b.is_ascii_digit() || len == n.len() {
             return false;
         }
-        n[len] = c as u32 - '0' as u32;
+        n[len] = u32::from(b - b'0');
         len += 1;
     }
     if len != 11 || n.iter().all(|&x| x == n[0]) {
@@ -95,22 +121,37 @@ pub fn valid_cpf(cpf: &str) -> bool {
     check(9) == n[9] && check(10) == n[10]
 }
 
+/// `s.trim().is_empty()`, decided on the first byte when it is a visible ASCII character.
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => false,
+        _ => s.trim().is_empty(),
+    }
+}
+
 fn blank(v: &Option<String>) -> bool {
-    !v.as_ref().is_some_and(|s| !s.trim().is_empty())
+    v.as_deref().map_or(true, is_blank)
+}
+
+/// (year, month) of a date: compared with a competência's, it tells whether the date is before,
+/// in or after it without building the competência's first or last day.
+fn year_month(d: NaiveDate) -> (i32, u32) {
+    (d.year(), d.month())
 }
 
 /// Every consistency violation of `employee` (empty when the data may be sent).
 pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> {
     let mut issues = Vec::new();
     let p = &employee.personal;
-    if employee.matricula.trim().is_empty() {
+    if is_blank(&employee.matricula) {
         issues.push(DomainIssue::error(
             "D701",
             "matricula",
             "matrícula não informada",
         ));
     }
-    if employee.cpf.trim().is_empty() {
+    if is_blank(&employee.cpf) {
         issues.push(DomainIssue::error("D702", "cpf", "CPF não informado"));
     } else if !valid_cpf(&employee.cpf) {
         issues.push(DomainIssue::error(
@@ -141,7 +182,7 @@ pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> 
     }
     match &p.work_email {
         Some(e) if valid_email(e) => {}
-        Some(e) if !e.trim().is_empty() => issues.push(DomainIssue::error(
+        Some(e) if !is_blank(e) => issues.push(DomainIssue::error(
             "D704",
             "dados_pessoais.email_funcional",
             format!("e-mail funcional '{e}' inválido"),
@@ -158,14 +199,17 @@ pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> 
             "dados_pessoais.data_nascimento",
             "data de nascimento não informada",
         )),
-        Some(d) if d >= competencia.first_day() => issues.push(DomainIssue::error(
-            "D705",
-            "dados_pessoais.data_nascimento",
-            format!(
-                "data de nascimento {} posterior à competência {competencia}",
-                d.format("%d/%m/%Y")
-            ),
-        )),
+        // d >= first day of the competência.
+        Some(d) if year_month(d) >= (competencia.year(), competencia.month()) => {
+            issues.push(DomainIssue::error(
+                "D705",
+                "dados_pessoais.data_nascimento",
+                format!(
+                    "data de nascimento {} posterior à competência {competencia}",
+                    d.format("%d/%m/%Y")
+                ),
+            ))
+        }
         Some(_) => {}
     }
     if blank(&p.rg_number) {
@@ -188,14 +232,17 @@ pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> 
             "dados_pessoais.rg_data_emissao",
             "data de emissão do RG não informada",
         )),
-        Some(d) if d > competencia.last_day() => issues.push(DomainIssue::error(
-            "D706",
-            "dados_pessoais.rg_data_emissao",
-            format!(
-                "data de emissão do RG {} posterior à competência {competencia}",
-                d.format("%d/%m/%Y")
-            ),
-        )),
+        // d > last day of the competência.
+        Some(d) if year_month(d) > (competencia.year(), competencia.month()) => {
+            issues.push(DomainIssue::error(
+                "D706",
+                "dados_pessoais.rg_data_emissao",
+                format!(
+                    "data de emissão do RG {} posterior à competência {competencia}",
+                    d.format("%d/%m/%Y")
+                ),
+            ))
+        }
         Some(_) => {}
     }
     if blank(&p.mother_name) {
@@ -205,7 +252,7 @@ pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> 
             "nome da mãe não informado (use \"Mãe Desconhecida\" quando for o caso)",
         ));
     }
-    if employee.salary <= Decimal::ZERO {
+    if !super::fast::is_positive(employee.salary) {
         issues.push(DomainIssue::error(
             "D708",
             "salario",
@@ -245,6 +292,93 @@ mod tests {
         assert!(!valid_phone_number("99999-12x4"));
         assert!(!valid_phone_number("1234567890"));
         assert!(!valid_phone_number(""));
+    }
+
+    /// Every string of up to `len` characters over `alphabet`.
+    fn strings(alphabet: &[char], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..len {
+            let next: Vec<String> = last
+                .iter()
+                .flat_map(|s| {
+                    alphabet.iter().map(move |c| {
+                        let mut t = s.clone();
+                        t.push(*c);
+                        t
+                    })
+                })
+                .collect();
+            all.extend(next.iter().cloned());
+            last = next;
+        }
+        all
+    }
+
+    /// The checks as first written (on chars, with `trim` and `parse`): the fast ones must
+    /// agree with them on every string.
+    mod reference {
+        pub fn digit_count(s: &str) -> Option<usize> {
+            let mut count = 0;
+            for c in s.chars() {
+                if matches!(c, ' ' | '-' | '.' | '(' | ')') {
+                    continue;
+                }
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                count += 1;
+            }
+            (count > 0).then_some(count)
+        }
+
+        pub fn valid_ddd(ddd: &str) -> bool {
+            let t = ddd.trim();
+            t.len() == 2 && t.parse::<u8>().is_ok_and(|n| (10..=99).contains(&n))
+        }
+
+        pub fn valid_email(email: &str) -> bool {
+            super::super::valid_email_unicode(email)
+        }
+    }
+
+    #[test]
+    fn fast_checks_agree_with_the_reference() {
+        let email_chars = [
+            'a', '@', '.', ' ', '\t', '\u{0B}', '\u{1C}', '\u{A0}', 'é', '\u{2003}',
+        ];
+        for s in strings(&email_chars, 5) {
+            assert_eq!(valid_email(&s), reference::valid_email(&s), "{s:?}");
+        }
+        for s in [
+            " ana@empresa.com.br\t",
+            "ana@empresa.com.br.",
+            "ana@.empresa.com",
+            "ana@@empresa.com",
+            "márcia.soares4@empresa.com.br",
+            "\u{A0}ana@empresa.com\u{A0}",
+            "ana@empresa com",
+        ] {
+            assert_eq!(valid_email(s), reference::valid_email(s), "{s:?}");
+        }
+        let digit_chars = ['0', '1', '9', ' ', '-', '.', '(', 'x', '٣', '+', '\u{A0}'];
+        for s in strings(&digit_chars, 4) {
+            assert_eq!(digit_count(&s), reference::digit_count(&s), "{s:?}");
+            assert_eq!(valid_ddd(&s), reference::valid_ddd(&s), "{s:?}");
+            assert_eq!(is_blank(&s), s.trim().is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn dates_compare_with_the_competencia_days() {
+        let c = Competencia::new(2025, 7).unwrap();
+        let mut d = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+        while d < NaiveDate::from_ymd_opt(2026, 3, 1).unwrap() {
+            let ym = (c.year(), c.month());
+            assert_eq!(year_month(d) >= ym, d >= c.first_day(), "{d}");
+            assert_eq!(year_month(d) > ym, d > c.last_day(), "{d}");
+            d = d.succ_opt().unwrap();
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@
 
 use super::error::{arith, DomainError, DomainIssue};
 use super::explain::{Explanation, FormulaTrace};
+use super::fast;
+use super::small::SmallVec;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -76,44 +78,106 @@ pub fn legal_cap(
     rounding: crate::money::RoundingPolicy,
 ) -> Result<Decimal, DomainError> {
     let raw = arith::mul(percentual, base, "teto legal")?;
-    Ok(rounding.round(raw.max(Decimal::ZERO)))
+    Ok(fast::round(rounding, fast::max_zero(raw)))
 }
 
 /// Seniority order of Lei 10.820 art. 3 §4: start date ascending (unknown last), then the
 /// smaller installment, then contract number, then institution.
 pub fn seniority_cmp(a: &Claim, b: &Claim) -> Ordering {
-    let date = match (a.start, b.start) {
+    seniority(
+        (a.start, a.installment, &a.contract, &a.institution),
+        (b.start, b.installment, &b.contract, &b.institution),
+    )
+}
+
+/// [`seniority_cmp`] on the keys (start, installment, contract, institution).
+fn seniority(
+    a: (Option<NaiveDate>, Decimal, &str, &str),
+    b: (Option<NaiveDate>, Decimal, &str, &str),
+) -> Ordering {
+    let date = match (a.0, b.0) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    date.then(a.installment.cmp(&b.installment))
-        .then_with(|| a.contract.cmp(&b.contract))
-        .then_with(|| a.institution.cmp(&b.institution))
+    date.then(a.1.cmp(&b.1))
+        .then_with(|| a.2.cmp(b.2))
+        .then_with(|| a.3.cmp(b.3))
 }
 
 /// Serves `claims` oldest first within `cap`: each gets `min(installment, what is left)`.
 /// Negative installments count as 0; a negative cap as 0. Returned in the order served.
 pub fn allocate(cap: Decimal, claims: &[Claim]) -> Result<Vec<ContractDiscount>, DomainError> {
-    let mut ordered: Vec<&Claim> = claims.iter().collect();
-    ordered.sort_by(|a, b| seniority_cmp(a, b));
-    let mut left = cap.max(Decimal::ZERO);
-    let mut out = Vec::with_capacity(ordered.len());
-    for c in ordered {
-        let installment = c.installment.max(Decimal::ZERO);
+    let refs: Vec<ClaimRef<'_>> = claims
+        .iter()
+        .map(|c| ClaimRef {
+            contract: &c.contract,
+            institution: &c.institution,
+            index: 0,
+            start: c.start,
+            installment: c.installment,
+        })
+        .collect();
+    allocate_refs(cap, &refs).map(|(contracts, _)| contracts)
+}
+
+/// A [`Claim`] borrowed from the configuration and the employee's month, with the position of
+/// its institution in the configuration (what the engine works on; only the contracts served
+/// are copied into the result).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ClaimRef<'a> {
+    /// Contract number (or the 439/443 event code).
+    pub contract: &'a str,
+    /// Institution id.
+    pub institution: &'a str,
+    /// Position of the institution in the configuration.
+    pub index: usize,
+    /// Start/averbação date.
+    pub start: Option<NaiveDate>,
+    /// Installment or informed amount.
+    pub installment: Decimal,
+}
+
+/// Claims of one employee and document, kept inline up to a typical count.
+pub(crate) type Claims<'a> = SmallVec<ClaimRef<'a>, 8>;
+
+/// Institution positions of the contracts served, parallel to the contracts.
+pub(crate) type ServedIndexes = SmallVec<usize, 8>;
+
+/// [`allocate`] on borrowed claims; also returns each served contract's institution position.
+pub(crate) fn allocate_refs(
+    cap: Decimal,
+    claims: &[ClaimRef<'_>],
+) -> Result<(Vec<ContractDiscount>, ServedIndexes), DomainError> {
+    // A stable sort of the positions: the same order as a stable sort of the claims.
+    let mut ordered: SmallVec<usize, 8> = (0..claims.len()).collect();
+    ordered.as_mut_slice().sort_by(|&a, &b| {
+        let (a, b) = (&claims[a], &claims[b]);
+        seniority(
+            (a.start, a.installment, a.contract, a.institution),
+            (b.start, b.installment, b.contract, b.institution),
+        )
+    });
+    let mut left = fast::max_zero(cap);
+    let mut out = Vec::with_capacity(claims.len());
+    let mut indexes = ServedIndexes::new();
+    for &i in ordered.as_slice() {
+        let c = &claims[i];
+        let installment = fast::max_zero(c.installment);
         let discount = installment.min(left);
         left = arith::sub(left, discount, "teto restante")?;
         out.push(ContractDiscount {
-            contract: c.contract.clone(),
-            institution: c.institution.clone(),
+            contract: c.contract.to_owned(),
+            institution: c.institution.to_owned(),
             start: c.start,
             installment,
             discount,
             shortfall: arith::sub(installment, discount, "valor não descontado")?,
         });
+        indexes.push(c.index);
     }
-    Ok(out)
+    Ok((out, indexes))
 }
 
 /// How an institution's discount was produced.
@@ -163,6 +227,62 @@ pub struct FormulaDiscount {
     pub trace: Option<FormulaTrace>,
 }
 
+/// A formula institution's value as the engine hands it to [`combine`] (the owned shape is
+/// [`FormulaDiscount`]; the trace, if any, is kept in [`FormulaValues`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FormulaValue {
+    /// Position of the institution in the configuration.
+    pub index: usize,
+    /// Installment (the 439/443 value the formula read).
+    pub installment: Decimal,
+    /// Formula value, rounded as money.
+    pub value: Decimal,
+}
+
+/// One institution's amounts in [`combine`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Amounts {
+    installment: Decimal,
+    discount: Decimal,
+    shortfall: Decimal,
+    /// Position of the institution's value among the formula values, if it has a formula.
+    formula: Option<usize>,
+}
+
+/// The formula values of one document, in configuration order, with their traces.
+#[derive(Debug)]
+pub(crate) struct FormulaValues {
+    values: SmallVec<FormulaValue, 4>,
+    /// (position in `values`, trace) of the values evaluated with a trace.
+    traces: Vec<(usize, Option<FormulaTrace>)>,
+}
+
+impl FormulaValues {
+    /// None yet.
+    pub(crate) fn new() -> Self {
+        FormulaValues {
+            values: SmallVec::new(),
+            traces: Vec::new(),
+        }
+    }
+
+    /// Appends the next formula institution's value and trace.
+    pub(crate) fn push(&mut self, value: FormulaValue, trace: Option<FormulaTrace>) {
+        if trace.is_some() {
+            self.traces.push((self.values.len(), trace));
+        }
+        self.values.push(value);
+    }
+
+    /// Takes the trace of the value at `position`.
+    fn take_trace(&mut self, position: usize) -> Option<FormulaTrace> {
+        self.traces
+            .iter_mut()
+            .find(|(p, _)| *p == position)
+            .and_then(|(_, t)| t.take())
+    }
+}
+
 /// All discounts of an employee in one document (monthly payroll or rescission).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiscountResult {
@@ -205,31 +325,31 @@ pub(crate) struct Labels {
 /// Combines formula discounts and legal-rule claims under one cap (module docs).
 ///
 /// `institutions` lists every institution (id, discount event) in configuration order; a
-/// formula institution appears in `formulas`, the others have their claims in `claims`.
+/// formula institution appears in `formulas` (by position, ascending), the others have their
+/// claims in `claims`.
 pub(crate) fn combine(
     base: Decimal,
     cap: Decimal,
     percentual: Decimal,
     institutions: &[(String, Option<String>)],
-    formulas: Vec<FormulaDiscount>,
-    claims: &[Claim],
+    formulas: &mut FormulaValues,
+    claims: &[ClaimRef<'_>],
     labels: Labels,
 ) -> Result<DiscountResult, DomainError> {
     let explain = labels.explain;
     let mut warnings = Vec::new();
     let mut formula_total = Decimal::ZERO;
-    let mut formula_results = Vec::new();
-    for f in formulas {
-        let value = if f.value < Decimal::ZERO {
+    // The value each formula institution is discounted (a negative formula value is 0).
+    let mut values: SmallVec<Decimal, 4> = SmallVec::new();
+    for f in formulas.values.as_slice() {
+        let value = if fast::is_negative(f.value) {
+            let id = institutions.get(f.index).map_or("", |(id, _)| id.as_str());
             warnings.push(DomainIssue::warning(
                 "D401",
+                format!("instituicoes.{id}.formula_{}", labels.discount_code),
                 format!(
-                    "instituicoes.{}.formula_{}",
-                    f.institution, labels.discount_code
-                ),
-                format!(
-                    "a fórmula {} da instituição '{}' resultou em {}, negativo: desconto 0,00",
-                    labels.discount_code, f.institution, f.value
+                    "a fórmula {} da instituição '{id}' resultou em {}, negativo: desconto 0,00",
+                    labels.discount_code, f.value
                 ),
             ));
             Decimal::ZERO
@@ -237,9 +357,9 @@ pub(crate) fn combine(
             f.value
         };
         formula_total = arith::add(formula_total, value, "descontos por fórmula")?;
-        formula_results.push((f, value));
+        values.push(value);
     }
-    if formula_total > cap && !formula_results.is_empty() {
+    if formula_total > cap && !formulas.values.is_empty() {
         warnings.push(DomainIssue::warning(
             "D402",
             "desconto",
@@ -248,95 +368,111 @@ pub(crate) fn combine(
             ),
         ));
     }
-    let remaining = arith::sub(cap, formula_total, "teto restante")?.max(Decimal::ZERO);
-    let contracts = allocate(remaining, claims)?;
+    let remaining = fast::max_zero(arith::sub(cap, formula_total, "teto restante")?);
+    let (contracts, served) = allocate_refs(remaining, claims)?;
 
-    let mut out = Vec::with_capacity(institutions.len());
-    for (id, event) in institutions {
-        if let Some(pos) = formula_results
-            .iter()
-            .position(|(f, _)| f.institution == *id)
-        {
-            let (f, value) = formula_results.remove(pos);
-            let shortfall =
-                arith::sub(f.installment, value, "valor não descontado")?.max(Decimal::ZERO);
-            out.push(InstitutionDiscount {
-                institution: id.clone(),
-                event: event.clone(),
+    // The amounts of each institution first (every fallible step, in configuration order),
+    // then the records, written straight into the list.
+    let mut amounts: SmallVec<Amounts, 4> = SmallVec::new();
+    let mut next = 0;
+    for i in 0..institutions.len() {
+        if let Some(&f) = formulas.values.get(next).filter(|f| f.index == i) {
+            let value = values[next];
+            amounts.push(Amounts {
                 installment: f.installment,
                 discount: value,
-                shortfall,
-                rule: DiscountRule::Formula,
-                explanation: formula_explanation(explain, labels, value)
-                    .with_named(|| format!("valor_{}", labels.base_code), f.installment)
-                    .with("valor_formula", f.value)
-                    .with_formula(f.trace),
+                shortfall: fast::max_zero(arith::sub(
+                    f.installment,
+                    value,
+                    "valor não descontado",
+                )?),
+                formula: Some(next),
             });
+            next += 1;
             continue;
         }
-        let mine: Vec<&ContractDiscount> =
-            contracts.iter().filter(|c| c.institution == *id).collect();
-        let installment = arith::sum(mine.iter().map(|c| c.installment), "parcelas")?;
-        let discount = arith::sum(mine.iter().map(|c| c.discount), "descontos")?;
-        let shortfall = arith::sum(mine.iter().map(|c| c.shortfall), "não descontado")?;
-        let mut explanation = if explain {
-            Explanation::new(
-                &format!("desconto.{}.regra_legal", labels.discount_code),
-                labels.source,
-                format!(
-                    "regra legal: contratos do mais antigo ao mais novo, cada um min(parcela, teto restante) dentro de {} % da base",
-                    super::margin::percent_text(percentual)
-                ),
-                discount,
-            )
-        } else {
-            Explanation::off(discount)
-        }
-        .with_named(|| format!("valor_{}", labels.base_code), installment)
-        .with("teto", cap)
-        .with("teto_apos_formulas", remaining);
-        for c in &mine {
-            explanation = explanation
-                .with_named(|| format!("contrato {} descontado", c.contract), c.discount);
-        }
-        out.push(InstitutionDiscount {
-            institution: id.clone(),
-            event: event.clone(),
-            installment,
-            discount,
-            shortfall,
-            rule: DiscountRule::RegraLegal,
-            explanation,
+        let mine = || {
+            contracts
+                .iter()
+                .zip(served.as_slice())
+                .filter(move |(_, &index)| index == i)
+                .map(|(c, _)| c)
+        };
+        amounts.push(Amounts {
+            installment: arith::sum(mine().map(|c| c.installment), "parcelas")?,
+            discount: arith::sum(mine().map(|c| c.discount), "descontos")?,
+            shortfall: arith::sum(mine().map(|c| c.shortfall), "não descontado")?,
+            formula: None,
         });
     }
+    let mut out = Vec::with_capacity(institutions.len());
+    out.extend(institutions.iter().zip(amounts.as_slice()).enumerate().map(
+        |(i, ((id, event), a))| InstitutionDiscount {
+            institution: id.clone(),
+            event: event.clone(),
+            installment: a.installment,
+            discount: a.discount,
+            shortfall: a.shortfall,
+            rule: if a.formula.is_some() {
+                DiscountRule::Formula
+            } else {
+                DiscountRule::RegraLegal
+            },
+            explanation: match a.formula {
+                _ if !explain => Explanation::off(a.discount),
+                Some(position) => formula_explanation(labels, a.discount)
+                    .with(&format!("valor_{}", labels.base_code), a.installment)
+                    .with("valor_formula", formulas.values[position].value)
+                    .with_formula(formulas.take_trace(position)),
+                None => {
+                    let mut e = Explanation::new(
+                        &format!("desconto.{}.regra_legal", labels.discount_code),
+                        labels.source,
+                        format!(
+                            "regra legal: contratos do mais antigo ao mais novo, cada um min(parcela, teto restante) dentro de {} % da base",
+                            super::margin::percent_text(percentual)
+                        ),
+                        a.discount,
+                    )
+                    .with(&format!("valor_{}", labels.base_code), a.installment)
+                    .with("teto", cap)
+                    .with("teto_apos_formulas", remaining);
+                    let mine = contracts.iter().zip(served.as_slice());
+                    for (c, _) in mine.filter(|(_, &index)| index == i) {
+                        e = e.with(&format!("contrato {} descontado", c.contract), c.discount);
+                    }
+                    e
+                }
+            },
+        },
+    ));
+    let explanation = if explain {
+        Explanation::new(
+            "desconto.teto_legal",
+            "Lei 10.820/2003 art. 2 §2 e art. 3 §4; Portaria MTE 435/2025 arts. 7 e 30",
+            format!(
+                "teto = {} % da base, arredondado ao centavo, nunca negativo",
+                super::margin::percent_text(percentual)
+            ),
+            cap,
+        )
+        .with("base", base)
+        .with("percentual", percentual)
+    } else {
+        Explanation::off(cap)
+    };
     Ok(DiscountResult {
         base,
         cap,
         institutions: out,
         contracts,
         warnings,
-        explanation: Explanation::new_if(
-            explain,
-            "desconto.teto_legal",
-            "Lei 10.820/2003 art. 2 §2 e art. 3 §4; Portaria MTE 435/2025 arts. 7 e 30",
-            || {
-                format!(
-                    "teto = {} % da base, arredondado ao centavo, nunca negativo",
-                    super::margin::percent_text(percentual)
-                )
-            },
-            cap,
-        )
-        .with("base", base)
-        .with("percentual", percentual),
+        explanation,
     })
 }
 
 /// The explanation of a formula discount (its inputs are added by the caller).
-fn formula_explanation(explain: bool, labels: Labels, value: Decimal) -> Explanation {
-    if !explain {
-        return Explanation::off(value);
-    }
+fn formula_explanation(labels: Labels, value: Decimal) -> Explanation {
     Explanation::new(
         &format!("desconto.{}.formula", labels.discount_code),
         labels.source,

@@ -20,13 +20,17 @@
 
 use super::config::{Config, ProvisionBase};
 use super::consistency;
-use super::discount::{self, Claim, DiscountResult, FormulaDiscount, Labels};
+use super::discount::{
+    self, ClaimRef, Claims, DiscountResult, FormulaValue, FormulaValues, Labels,
+};
 use super::error::{arith, DomainError, DomainIssue};
 use super::explain::Explanation;
-use super::formulas::{CompiledFormula, FormulaInputs};
+use super::fast;
+use super::formulas::{CompiledFormula, FormulaInputs, Variables};
 use super::margin::{self, MarginInputs, MarginResult};
 use super::rateio::{self, RateioResult};
 use super::rescission::{self, RescissionResult};
+use super::small::SmallVec;
 use super::types::{Competencia, EmployeeMonth, EventKind, Movement, OpenProvision};
 use super::vacation::{self, Document, ProvisionLine};
 use rust_decimal::Decimal;
@@ -128,6 +132,11 @@ impl CompiledConfig {
         &self.warnings
     }
 
+    /// The 438 formula of the institution at `index`, if it has one.
+    fn discount_formula(&self, index: usize) -> Option<&CompiledFormula> {
+        self.discount_formulas.get(index).and_then(Option::as_ref)
+    }
+
     fn net_pay(&self, movement: &Movement) -> Result<Decimal, DomainError> {
         movement.net_pay_excluding(&|code| !self.produced.contains(code))
     }
@@ -224,7 +233,24 @@ pub fn compute_month_with(
     if !problems.is_empty() {
         return Err(problems);
     }
-    compute(config, month, options).map_err(|e| vec![e.to_issue()])
+    compute(config, month, options)
+}
+
+/// The issues of a computation that failed: the one error.
+#[cold]
+fn fail(e: DomainError) -> Vec<DomainIssue> {
+    vec![e.to_issue()]
+}
+
+/// `expr?` for a `Result<_, DomainError>` in [`compute`], which returns issues: the value is
+/// taken out where it is, without building another `Result` around it.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(value) => value,
+            Err(e) => return Err(fail(e)),
+        }
+    };
 }
 
 fn check_inputs(cfg: &Config, month: &EmployeeMonth) -> Vec<DomainIssue> {
@@ -302,66 +328,76 @@ fn check_inputs(cfg: &Config, month: &EmployeeMonth) -> Vec<DomainIssue> {
     issues
 }
 
-/// The installment of each institution in the competência, and the legal-rule claims.
-fn monthly_claims(
-    cfg: &Config,
-    month: &EmployeeMonth,
-) -> Result<(Vec<Decimal>, Vec<Vec<Claim>>), DomainError> {
+/// Fills `installments` with the installment of each institution in the competência
+/// (configuration order), and `claims` with the legal-rule claims of the institutions for which
+/// `legal(position)` is true (configuration order, then contract order).
+fn monthly_claims<'a>(
+    cfg: &'a Config,
+    month: &'a EmployeeMonth,
+    legal: impl Fn(usize) -> bool,
+    installments: &mut SmallVec<Decimal, 4>,
+    claims: &mut Claims<'a>,
+) -> Result<(), DomainError> {
     let c = month.competencia;
-    let mut installments = Vec::new();
-    let mut claims = Vec::new();
-    for inst in &cfg.instituicoes {
-        let mut mine = Vec::new();
+    for (index, inst) in cfg.instituicoes.iter().enumerate() {
+        let first = claims.len();
         for k in month.contracts.iter().filter(|k| k.institution == inst.id) {
             if k.installments.iter().any(|i| i.competencia == c) {
-                mine.push(Claim {
-                    contract: k.number.clone(),
-                    institution: inst.id.clone(),
+                claims.push(ClaimRef {
+                    contract: &k.number,
+                    institution: &inst.id,
+                    index,
                     start: k.start,
                     installment: k.installment_for(c)?,
                 });
             }
         }
-        if mine.is_empty() {
+        if claims.len() == first {
             if let Some(code) = inst
                 .evento_439
-                .as_ref()
-                .filter(|code| month.movement.events.iter().any(|e| e.code == **code))
+                .as_deref()
+                .filter(|code| month.movement.events.iter().any(|e| e.code == *code))
             {
-                mine.push(Claim {
-                    contract: code.clone(),
-                    institution: inst.id.clone(),
+                claims.push(ClaimRef {
+                    contract: code,
+                    institution: &inst.id,
+                    index,
                     start: None,
                     installment: month.movement.event_value(code)?,
                 });
             }
         }
         installments.push(arith::sum(
-            mine.iter().map(|m| m.installment),
+            claims[first..].iter().map(|m| m.installment),
             "parcelas da instituição",
         )?);
-        claims.push(mine);
+        if !legal(index) {
+            claims.truncate(first);
+        }
     }
-    Ok((installments, claims))
+    Ok(())
 }
 
+// Inlined into its one caller, so that the result is built where the caller returns it.
+#[inline(always)]
 fn compute(
     config: &CompiledConfig,
     month: &EmployeeMonth,
     options: ComputeOptions,
-) -> Result<EmployeeResult, DomainError> {
+) -> Result<EmployeeResult, Vec<DomainIssue>> {
     let cfg = config.config();
     let c = month.competencia;
     let rules = cfg.arredondamento.rules();
+    let explain = options.explanations;
+    let salary = Some(month.employee.salary);
     let mut warnings = Vec::new();
-    let mut events = Vec::new();
     let terminated = month.termination.as_ref();
 
     // Margem consignável (444).
-    let net = config.net_pay(&month.movement)?;
-    let rd = month
+    let net = tri!(config.net_pay(&month.movement));
+    let rd = tri!(month
         .movement
-        .available_remuneration(cfg.margem.excluir_nao_habituais)?;
+        .available_remuneration(cfg.margem.excluir_nao_habituais));
     let consistency = consistency::check(&month.employee, c);
     let eligibility = margin::check_eligibility(
         &month.employee,
@@ -371,24 +407,24 @@ fn compute(
         &cfg.elegibilidade,
     );
     let formula = match (&config.margin_formula, eligibility.is_eligible()) {
-        (Some(f), true) => Some(f.evaluate(
+        (Some(f), true) => Some(tri!(f.evaluate(
             &FormulaInputs {
                 competencia: c,
                 movement: &month.movement,
-                event_overrides: Vec::new(),
-                variables: vec![
-                    ("L", Some(net)),
-                    ("RC", Some(month.employee.salary)),
-                    ("RD", rd),
-                ],
+                event_override: None,
+                variables: Variables {
+                    l: Some(net),
+                    rc: salary,
+                    rd,
+                    margem: None,
+                },
                 history: &month.history,
             },
             options.formula_traces,
-        )?),
+        ))),
         _ => None,
     };
-    let explain = options.explanations;
-    let margin = margin::compute(
+    let margin = tri!(margin::compute(
         eligibility,
         &MarginInputs {
             net_pay: net,
@@ -398,22 +434,13 @@ fn compute(
         &cfg.margem,
         rules,
         explain,
-    )?;
+    ));
     warnings.extend(margin.warnings.iter().cloned());
-    if margin.eligibility.is_eligible() {
-        events.push(OutputEvent {
-            calc_code: 444,
-            event: cfg.margem.evento.clone(),
-            institution: None,
-            kind: EventKind::BaseDeCalculo,
-            document: Document::FolhaMensal,
-            competencia: c,
-            value: margin.value,
-        });
-    }
+    let eligible = margin.eligibility.is_eligible();
 
     // Rateio.
-    let (rateio, rateio_issues) = if margin.eligibility.is_eligible() {
+    let mut rateio_issues = Vec::new();
+    let rateio = if eligible {
         match rateio::apportion_with(
             margin.value,
             &cfg.rateio,
@@ -424,67 +451,79 @@ fn compute(
         ) {
             Ok(r) => {
                 warnings.extend(r.warnings.iter().cloned());
-                (Some(r), Vec::new())
+                Some(r)
             }
-            Err(issues) => (None, issues),
+            Err(issues) => {
+                rateio_issues = issues;
+                None
+            }
         }
     } else {
-        (None, Vec::new())
+        None
     };
-    let send_margin =
-        margin.eligibility.is_eligible() && consistency.is_empty() && rateio.is_some();
+    let send_margin = eligible && consistency.is_empty() && rateio.is_some();
 
     // Descontos mensais (438 ← 439).
-    let (installments, claims) = monthly_claims(cfg, month)?;
+    let mut installments = SmallVec::new();
+    // The claims of the institutions without a formula.
+    let mut legal = Claims::new();
+    tri!(monthly_claims(
+        cfg,
+        month,
+        |i| config.discount_formula(i).is_none(),
+        &mut installments,
+        &mut legal,
+    ));
     let discounts = if terminated.is_none() {
-        let base = margin::base_value(cfg.margem.base, net, rd)?;
-        let cap = discount::legal_cap(base, cfg.desconto.percentual, rules)?;
-        let mut formulas = Vec::new();
-        let mut legal = Vec::new();
+        let base = tri!(margin::base_value(cfg.margem.base, net, rd));
+        let cap = tri!(discount::legal_cap(base, cfg.desconto.percentual, rules));
+        let mut formulas = FormulaValues::new();
         let mut l = net;
         for (i, inst) in cfg.instituicoes.iter().enumerate() {
-            match config.discount_formulas.get(i).and_then(Option::as_ref) {
-                Some(f) => {
-                    let installment = installments.get(i).copied().unwrap_or_default();
-                    let overrides = inst
-                        .evento_439
-                        .iter()
-                        .filter(|code| !month.movement.events.iter().any(|e| e.code == **code))
-                        .map(|code| (code.clone(), installment))
-                        .collect();
-                    let (value, trace) = f.evaluate(
-                        &FormulaInputs {
-                            competencia: c,
-                            movement: &month.movement,
-                            event_overrides: overrides,
-                            variables: vec![
-                                ("L", Some(l)),
-                                ("RC", Some(month.employee.salary)),
-                                ("RD", rd),
-                                ("MARGEM", Some(margin.value)),
-                            ],
-                            history: &month.history,
-                        },
-                        options.formula_traces,
-                    )?;
-                    l = arith::sub(l, value.max(Decimal::ZERO), "líquido após descontos")?;
-                    formulas.push(FormulaDiscount {
-                        institution: inst.id.clone(),
-                        event: inst.evento_438.clone(),
-                        installment,
-                        value,
-                        trace,
-                    });
-                }
-                None => legal.extend(claims.get(i).cloned().unwrap_or_default()),
-            }
+            let Some(f) = config.discount_formulas.get(i).and_then(Option::as_ref) else {
+                continue;
+            };
+            let installment = installments.get(i).copied().unwrap_or_default();
+            let event_override = inst
+                .evento_439
+                .as_deref()
+                .filter(|code| !month.movement.events.iter().any(|e| e.code == *code))
+                .map(|code| (code, installment));
+            let (value, trace) = tri!(f.evaluate(
+                &FormulaInputs {
+                    competencia: c,
+                    movement: &month.movement,
+                    event_override,
+                    variables: Variables {
+                        l: Some(l),
+                        rc: salary,
+                        rd,
+                        margem: Some(margin.value),
+                    },
+                    history: &month.history,
+                },
+                options.formula_traces,
+            ));
+            l = tri!(arith::sub(
+                l,
+                fast::max_zero(value),
+                "líquido após descontos"
+            ));
+            formulas.push(
+                FormulaValue {
+                    index: i,
+                    installment,
+                    value,
+                },
+                trace,
+            );
         }
-        let result = discount::combine(
+        let result = tri!(discount::combine(
             base,
             cap,
             cfg.desconto.percentual,
             &config.institutions_438,
-            formulas,
+            &mut formulas,
             &legal,
             Labels {
                 discount_code: 438,
@@ -492,19 +531,8 @@ fn compute(
                 source: "SPEC §2.3; seed 002 (evento 438 calculado por fórmula sobre o 439); Lei 10.820/2003 art. 3 §4; Portaria MTE 435/2025 art. 30",
                 explain,
             },
-        )?;
+        ));
         warnings.extend(result.warnings.iter().cloned());
-        for d in &result.institutions {
-            events.push(OutputEvent {
-                calc_code: 438,
-                event: d.event.clone(),
-                institution: Some(d.institution.clone()),
-                kind: EventKind::Desconto,
-                document: Document::FolhaMensal,
-                competencia: c,
-                value: d.discount,
-            });
-        }
         Some(result)
     } else {
         None
@@ -520,7 +548,7 @@ fn compute(
     let mut open_provisions = Vec::new();
     let fer = &cfg.ferias;
     for v in &month.vacations {
-        let days = vacation::count_days(v, fer.incluir_abono)?;
+        let days = tri!(vacation::count_days(v, fer.incluir_abono));
         if days.first != c {
             continue;
         }
@@ -531,82 +559,75 @@ fn compute(
                 ProvisionBase::DescontoMesAnterior => {
                     let previous = previous_discount(cfg, month, inst.evento_438.as_deref());
                     match previous {
-                        Some(p) if p > Decimal::ZERO => p,
+                        Some(p) if fast::is_positive(p) => p,
                         _ if fer.fallback_parcela_atual => current,
                         _ => Decimal::ZERO,
                     }
                 }
             };
-            if base <= Decimal::ZERO {
+            if !fast::is_positive(base) {
                 continue;
             }
-            let split = vacation::split(base, days.d1, days.d2, cfg.arredondamento.provision())?;
-            let line = |code: u16,
-                        event: &Option<String>,
-                        competencia,
-                        document,
-                        value,
-                        explanation: Explanation| ProvisionLine {
-                calc_code: code,
-                event: event.clone(),
-                institution: inst.id.clone(),
-                competencia,
-                document,
-                value,
-                explanation,
-            };
-            let e453 = vacation::provision_explanation(base, &days, &split, 453, explain);
-            let e454 = vacation::provision_explanation(base, &days, &split, 454, explain);
-            provisions.push(line(
-                453,
-                &fer.evento_453,
-                c,
-                Document::ReciboFerias,
-                split.first,
-                e453,
+            let split = tri!(vacation::split(
+                base,
+                days.d1,
+                days.d2,
+                cfg.arredondamento.provision()
             ));
-            provisions.push(line(
-                454,
-                &fer.evento_454,
-                c,
-                Document::ReciboFerias,
-                split.second,
-                e454,
-            ));
-            provisions.push(line(
-                455,
-                &fer.evento_455,
-                c,
-                mirror_document,
-                split.first,
-                Explanation::new_if(
-                    explain,
-                    "ferias.455",
-                    "SPEC §2.5; seed 002 (455 espelha o 453 no envelope do mês das férias)",
-                    || "455 = 453, no envelope do mês das férias",
-                    split.first,
-                )
-                .with("provisao_453", split.first),
-            ));
-            let open = OpenProvision {
-                institution: inst.id.clone(),
-                origin: c,
-                return_competencia: days.second,
-                value: split.second,
-            };
-            if terminated.is_some() {
-                provisions.extend(rescission::return_open_provisions(
-                    std::slice::from_ref(&open),
-                    c,
-                    fer.evento_456.as_deref(),
-                    explain,
-                ));
-            } else if split.second > Decimal::ZERO {
-                open_provisions.push(open);
+            // 453 and 454 on the vacation receipt, 455 mirroring 453 in the month's envelope.
+            provisions.reserve(3);
+            for (code, event, document, value) in [
+                (453, &fer.evento_453, Document::ReciboFerias, split.first),
+                (454, &fer.evento_454, Document::ReciboFerias, split.second),
+                (455, &fer.evento_455, mirror_document, split.first),
+            ] {
+                provisions.push(ProvisionLine {
+                    calc_code: code,
+                    event: event.clone(),
+                    institution: inst.id.clone(),
+                    competencia: c,
+                    document,
+                    value,
+                    explanation: if !explain {
+                        Explanation::off(value)
+                    } else if code == 455 {
+                        Explanation::new(
+                            "ferias.455",
+                            "SPEC §2.5; seed 002 (455 espelha o 453 no envelope do mês das férias)",
+                            "455 = 453, no envelope do mês das férias",
+                            split.first,
+                        )
+                        .with("provisao_453", split.first)
+                    } else {
+                        vacation::provision_explanation(base, &days, &split, code, explain)
+                    },
+                });
+            }
+            if terminated.is_some() || fast::is_positive(split.second) {
+                let open = OpenProvision {
+                    institution: inst.id.clone(),
+                    origin: c,
+                    return_competencia: days.second,
+                    value: split.second,
+                };
+                if terminated.is_some() {
+                    provisions.extend(rescission::return_open_provisions(
+                        std::slice::from_ref(&open),
+                        c,
+                        fer.evento_456.as_deref(),
+                        explain,
+                    ));
+                } else {
+                    open_provisions.push(open);
+                }
             }
         }
     }
     let mut returned_in_rescission = Vec::new();
+    if terminated.is_none() {
+        let due = month.open_provisions.iter();
+        provisions.reserve(due.filter(|p| p.return_competencia <= c).count());
+    }
     for p in &month.open_provisions {
         if terminated.is_some() {
             returned_in_rescission.push(p.clone());
@@ -621,6 +642,17 @@ fn compute(
                     ),
                 ));
             }
+            let explanation = if explain {
+                Explanation::new(
+                    "ferias.456",
+                    "SPEC §2.5; seed 002 (456 espelha o 454 no envelope do mês seguinte)",
+                    format!("456 = 454 do recibo de férias de {}", p.origin),
+                    p.value,
+                )
+                .with("provisao_454", p.value)
+            } else {
+                Explanation::off(p.value)
+            };
             provisions.push(ProvisionLine {
                 calc_code: 456,
                 event: fer.evento_456.clone(),
@@ -628,14 +660,7 @@ fn compute(
                 competencia: c,
                 document: Document::FolhaMensal,
                 value: p.value,
-                explanation: Explanation::new_if(
-                    explain,
-                    "ferias.456",
-                    "SPEC §2.5; seed 002 (456 espelha o 454 no envelope do mês seguinte)",
-                    || format!("456 = 454 do recibo de férias de {}", p.origin),
-                    p.value,
-                )
-                .with("provisao_454", p.value),
+                explanation,
             });
         } else {
             open_provisions.push(p.clone());
@@ -646,75 +671,79 @@ fn compute(
     let rescission = match terminated {
         None => None,
         Some(t) => {
-            let r_net = config.net_pay(&t.movement)?;
-            let r_rd = t
+            let r_net = tri!(config.net_pay(&t.movement));
+            let r_rd = tri!(t
                 .movement
-                .available_remuneration(cfg.margem.excluir_nao_habituais)?;
-            let base = margin::base_value(cfg.margem.base, r_net, r_rd)?;
-            let cap = discount::legal_cap(base, cfg.rescisao.percentual, rules)?;
-            let mut formulas = Vec::new();
-            let mut legal_institutions = Vec::new();
+                .available_remuneration(cfg.margem.excluir_nao_habituais));
+            let base = tri!(margin::base_value(cfg.margem.base, r_net, r_rd));
+            let cap = tri!(discount::legal_cap(base, cfg.rescisao.percentual, rules));
+            let mut formulas = FormulaValues::new();
+            let mut legal_institutions: SmallVec<usize, 4> = SmallVec::new();
             let mut l = r_net;
             for (i, inst) in cfg.instituicoes.iter().enumerate() {
                 match config.rescission_formulas.get(i).and_then(Option::as_ref) {
                     Some(f) => {
-                        let amount = rescission::informed_amount(
+                        let amount = tri!(rescission::informed_amount(
                             &inst.id,
                             inst.evento_443.as_deref(),
                             &t.movement,
                             &month.contracts,
                             c,
                             cfg.rescisao.valor_informado,
-                        )?;
-                        let overrides = inst
-                            .evento_443
-                            .iter()
-                            .map(|code| (code.clone(), amount))
-                            .collect();
-                        let (value, trace) = f.evaluate(
+                        ));
+                        let (value, trace) = tri!(f.evaluate(
                             &FormulaInputs {
                                 competencia: c,
                                 movement: &t.movement,
-                                event_overrides: overrides,
-                                variables: vec![
-                                    ("L", Some(l)),
-                                    ("RC", Some(month.employee.salary)),
-                                    ("RD", r_rd),
-                                    ("MARGEM", Some(margin.value)),
-                                ],
+                                event_override: inst
+                                    .evento_443
+                                    .as_deref()
+                                    .map(|code| (code, amount)),
+                                variables: Variables {
+                                    l: Some(l),
+                                    rc: salary,
+                                    rd: r_rd,
+                                    margem: Some(margin.value),
+                                },
                                 history: &month.history,
                             },
                             options.formula_traces,
-                        )?;
-                        l = arith::sub(
+                        ));
+                        l = tri!(arith::sub(
                             l,
-                            value.max(Decimal::ZERO),
+                            fast::max_zero(value),
                             "líquido da rescisão após descontos",
-                        )?;
-                        formulas.push(FormulaDiscount {
-                            institution: inst.id.clone(),
-                            event: inst.evento_442.clone(),
-                            installment: amount,
-                            value,
+                        ));
+                        formulas.push(
+                            FormulaValue {
+                                index: i,
+                                installment: amount,
+                                value,
+                            },
                             trace,
-                        });
+                        );
                     }
-                    None => legal_institutions.push((inst.id.clone(), inst.evento_443.clone())),
+                    None => legal_institutions.push(i),
                 }
             }
-            let claims = rescission::claims(
-                &legal_institutions,
+            let mut claims = Claims::new();
+            tri!(rescission::claim_refs(
+                legal_institutions.iter().map(|&i| {
+                    let inst = &cfg.instituicoes[i];
+                    (i, inst.id.as_str(), inst.evento_443.as_deref())
+                }),
                 &t.movement,
                 &month.contracts,
                 c,
                 cfg.rescisao.valor_informado,
-            )?;
-            let result = discount::combine(
+                &mut claims,
+            ));
+            let result = tri!(discount::combine(
                 base,
                 cap,
                 cfg.rescisao.percentual,
                 &config.institutions_442,
-                formulas,
+                &mut formulas,
                 &claims,
                 Labels {
                     discount_code: 442,
@@ -722,19 +751,8 @@ fn compute(
                     source: "SPEC §2.4; seed 002 (evento 442 calculado por fórmula sobre o 443); Lei 10.820/2003 art. 1 §1; MTE, Manual do Crédito do Trabalhador pp. 40–41",
                     explain,
                 },
-            )?;
+            ));
             warnings.extend(result.warnings.iter().cloned());
-            for d in &result.institutions {
-                events.push(OutputEvent {
-                    calc_code: 442,
-                    event: d.event.clone(),
-                    institution: Some(d.institution.clone()),
-                    kind: EventKind::Desconto,
-                    document: Document::Rescisao,
-                    competencia: c,
-                    value: d.discount,
-                });
-            }
             Some(RescissionResult {
                 date: t.date,
                 competencia: c,
@@ -748,10 +766,46 @@ fn compute(
             })
         }
     };
-    let all_provision_lines = provisions
+
+    // Every event value, in the order the payroll posts them: 444, 438, 442, 453–456.
+    let monthly = discounts.iter().flat_map(|d| d.institutions.iter());
+    let rescinded = rescission
         .iter()
-        .chain(rescission.iter().flat_map(|r| r.returned_provisions.iter()));
-    for p in all_provision_lines {
+        .flat_map(|r| r.discounts.institutions.iter());
+    let returned = rescission.iter().flat_map(|r| r.returned_provisions.iter());
+    let mut events = Vec::with_capacity(
+        usize::from(eligible)
+            + monthly.clone().count()
+            + rescinded.clone().count()
+            + provisions.len()
+            + returned.clone().count(),
+    );
+    if eligible {
+        events.push(OutputEvent {
+            calc_code: 444,
+            event: cfg.margem.evento.clone(),
+            institution: None,
+            kind: EventKind::BaseDeCalculo,
+            document: Document::FolhaMensal,
+            competencia: c,
+            value: margin.value,
+        });
+    }
+    let discount_events = monthly
+        .map(|d| (438, Document::FolhaMensal, d))
+        .chain(rescinded.map(|d| (442, Document::Rescisao, d)));
+    for (calc_code, document, d) in discount_events {
+        events.push(OutputEvent {
+            calc_code,
+            event: d.event.clone(),
+            institution: Some(d.institution.clone()),
+            kind: EventKind::Desconto,
+            document,
+            competencia: c,
+            value: d.discount,
+        });
+    }
+    for p in provisions.iter().chain(returned) {
         events.push(OutputEvent {
             calc_code: p.calc_code,
             event: p.event.clone(),

@@ -163,6 +163,8 @@ pub(crate) mod arith {
     use super::DomainError;
     use rust_decimal::Decimal;
 
+    #[cold]
+    #[inline(never)]
     fn overflow(what: &str, op: &'static str, left: Decimal, right: Decimal) -> DomainError {
         DomainError::Overflow {
             what: what.to_owned(),
@@ -172,14 +174,17 @@ pub(crate) mod arith {
         }
     }
 
+    #[inline]
     pub(crate) fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, DomainError> {
         a.checked_add(b).ok_or_else(|| overflow(what, "+", a, b))
     }
 
+    #[inline]
     pub(crate) fn sub(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, DomainError> {
         a.checked_sub(b).ok_or_else(|| overflow(what, "-", a, b))
     }
 
+    #[inline]
     pub(crate) fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, DomainError> {
         a.checked_mul(b).ok_or_else(|| overflow(what, "×", a, b))
     }
@@ -191,6 +196,7 @@ pub(crate) mod arith {
         a.checked_div(b).ok_or_else(|| overflow(what, "÷", a, b))
     }
 
+    #[inline]
     pub(crate) fn sum<I: IntoIterator<Item = Decimal>>(
         values: I,
         what: &str,

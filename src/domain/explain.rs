@@ -54,6 +54,7 @@ pub struct Explanation {
 
 impl Explanation {
     /// An explanation without inputs yet.
+    #[inline]
     pub fn new(rule: &str, source: &str, description: impl Into<String>, result: Decimal) -> Self {
         Explanation {
             rule: rule.to_owned(),
@@ -68,6 +69,7 @@ impl Explanation {
     /// The placeholder recorded when explanations are turned off
     /// ([`ComputeOptions::explanations`](super::ComputeOptions::explanations)): only the
     /// result, with empty rule, source and description and no inputs. Allocates nothing.
+    #[inline]
     pub fn off(result: Decimal) -> Self {
         Explanation {
             rule: String::new(),
@@ -81,6 +83,7 @@ impl Explanation {
 
     /// [`Explanation::new`] when `on`, else [`Explanation::off`]; the description is only
     /// built when `on`.
+    #[inline]
     pub fn new_if<D: Into<String>>(
         on: bool,
         rule: &str,
@@ -96,11 +99,13 @@ impl Explanation {
     }
 
     /// True for the placeholder of [`Explanation::off`] (an explanation always names its rule).
+    #[inline]
     pub fn is_off(&self) -> bool {
         self.rule.is_empty()
     }
 
     /// Adds a named input (builder style); ignored by an [`Explanation::off`].
+    #[inline]
     pub fn with(mut self, name: &str, value: Decimal) -> Self {
         if !self.is_off() {
             self.inputs.push(Input {
@@ -112,6 +117,7 @@ impl Explanation {
     }
 
     /// [`Explanation::with`] with a name built only when the explanation is not off.
+    #[inline]
     pub fn with_named(mut self, name: impl FnOnce() -> String, value: Decimal) -> Self {
         if !self.is_off() {
             self.inputs.push(Input {
@@ -123,6 +129,7 @@ impl Explanation {
     }
 
     /// Attaches a formula trace (builder style); ignored by an [`Explanation::off`].
+    #[inline]
     pub fn with_formula(mut self, trace: Option<FormulaTrace>) -> Self {
         if !self.is_off() {
             self.formula = trace;

@@ -17,6 +17,7 @@
 
 use super::error::{DomainError, DomainIssue, Severity};
 use super::explain::FormulaTrace;
+use super::small::SmallVec;
 use super::types::{ClosedMovement, Competencia, Movement};
 use crate::formula::{CompileOptions, Context, Diagnostic, Mode, Program, Value};
 use crate::money::RoundingPolicy;
@@ -27,6 +28,35 @@ use rust_decimal::Decimal;
 pub(crate) struct CompiledFormula {
     field: String,
     program: Program,
+    /// For each variable slot of the program, the input it reads (resolved once here instead
+    /// of by name on every evaluation).
+    variable_sources: Vec<VariableSource>,
+}
+
+/// Which input of [`Variables`] a context variable of a formula reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VariableSource {
+    L,
+    Rc,
+    Rd,
+    Margem,
+    /// A name the engine does not provide: always unknown.
+    Unknown,
+}
+
+impl VariableSource {
+    /// The input named `name` (case-insensitive, as the names the formula layer reports).
+    fn of(name: &str) -> VariableSource {
+        [
+            ("L", VariableSource::L),
+            ("RC", VariableSource::Rc),
+            ("RD", VariableSource::Rd),
+            ("MARGEM", VariableSource::Margem),
+        ]
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map_or(VariableSource::Unknown, |(_, v)| v)
+    }
 }
 
 fn issue(field: &str, source: &str, d: &Diagnostic) -> DomainIssue {
@@ -84,10 +114,17 @@ impl CompiledFormula {
         if issues.iter().any(DomainIssue::is_error) {
             return Err(issues);
         }
+        let variable_sources = program
+            .references()
+            .variables
+            .iter()
+            .map(|name| VariableSource::of(name))
+            .collect();
         Ok((
             CompiledFormula {
                 field: field.to_owned(),
                 program,
+                variable_sources,
             },
             issues,
         ))
@@ -100,31 +137,31 @@ impl CompiledFormula {
         trace: bool,
     ) -> Result<(Decimal, Option<FormulaTrace>), DomainError> {
         let refs = self.program.references();
-        let mut events = Vec::with_capacity(refs.events.len());
-        for code in &refs.events {
-            let value = match inputs.event_overrides.iter().find(|(c, _)| c == code) {
-                Some((_, v)) => *v,
-                None => inputs.movement.event_value(code)?,
-            };
-            events.push(value);
-        }
-        let variables = refs
-            .variables
-            .iter()
-            .map(|name| {
-                inputs
-                    .variables
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .and_then(|(_, v)| *v)
-            })
-            .collect();
-        let ctx = Ctx {
+        // Every event is read before the evaluation (an event that cannot be summed fails the
+        // formula even if its branch is not taken).
+        let mut ctx = Ctx {
             competencia: inputs.competencia,
-            events,
-            variables,
+            events: SmallVec::new(),
+            variables: SmallVec::new(),
             history: inputs.history,
         };
+        for code in &refs.events {
+            let value = match inputs.event_override {
+                Some((c, v)) if c == code.as_str() => v,
+                _ => inputs.movement.event_value(code)?,
+            };
+            ctx.events.push(value);
+        }
+        let v = &inputs.variables;
+        for source in &self.variable_sources {
+            ctx.variables.push(match source {
+                VariableSource::L => v.l,
+                VariableSource::Rc => v.rc,
+                VariableSource::Rd => v.rd,
+                VariableSource::Margem => v.margem,
+                VariableSource::Unknown => None,
+            });
+        }
         let fail = |message: String| DomainError::Formula {
             field: self.field.clone(),
             message,
@@ -157,15 +194,33 @@ impl CompiledFormula {
 pub(crate) struct FormulaInputs<'a> {
     pub competencia: Competencia,
     pub movement: &'a Movement,
-    pub event_overrides: Vec<(String, Decimal)>,
-    pub variables: Vec<(&'static str, Option<Decimal>)>,
+    /// An event read as this value instead of the movement's (the 439/443 event of the
+    /// institution being computed).
+    pub event_override: Option<(&'a str, Decimal)>,
+    pub variables: Variables,
     pub history: &'a [ClosedMovement],
 }
 
+/// The context variables a formula may read; `None` is unknown (reading it is an error).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Variables {
+    /// `L`: líquido.
+    pub l: Option<Decimal>,
+    /// `RC`: salário contratual.
+    pub rc: Option<Decimal>,
+    /// `RD`: remuneração disponível.
+    pub rd: Option<Decimal>,
+    /// `MARGEM`: the employee's margin (438 and 442 formulas only).
+    pub margem: Option<Decimal>,
+}
+
+/// Slots a formula reads, kept inline (the configured formulas read a handful).
+const INLINE_SLOTS: usize = 8;
+
 struct Ctx<'a> {
     competencia: Competencia,
-    events: Vec<Decimal>,
-    variables: Vec<Option<Decimal>>,
+    events: SmallVec<Decimal, INLINE_SLOTS>,
+    variables: SmallVec<Option<Decimal>, INLINE_SLOTS>,
     history: &'a [ClosedMovement],
 }
 

@@ -26,6 +26,7 @@
 use super::config::{EligibilitySettings, MarginBase, MarginSettings};
 use super::error::{arith, DomainError, DomainIssue};
 use super::explain::{Explanation, FormulaTrace};
+use super::fast;
 use super::types::{Competencia, Employee};
 use crate::money::{format_money, RoundingPolicy};
 use chrono::NaiveDate;
@@ -92,7 +93,7 @@ pub fn check_eligibility(
             ),
         };
     }
-    if net_pay <= Decimal::ZERO {
+    if !fast::is_positive(net_pay) {
         return Eligibility::NaoElegivel {
             motivo: IneligibleReason::LiquidoNaoPositivo,
             mensagem: format!(
@@ -111,7 +112,7 @@ pub fn default_margin(
     rounding: RoundingPolicy,
 ) -> Result<Decimal, DomainError> {
     let raw = arith::mul(percentual, base, "margem consignável")?;
-    Ok(rounding.round(raw.max(Decimal::ZERO)))
+    Ok(fast::round(rounding, fast::max_zero(raw)))
 }
 
 /// True when `margin` exceeds `limit × rd` (the legal guardrail; exact comparison).
@@ -120,7 +121,7 @@ pub fn exceeds_guardrail(
     rd: Decimal,
     limit: Decimal,
 ) -> Result<bool, DomainError> {
-    let max = arith::mul(limit, rd, "trava legal")?.max(Decimal::ZERO);
+    let max = fast::max_zero(arith::mul(limit, rd, "trava legal")?);
     Ok(margin > max)
 }
 
@@ -186,14 +187,17 @@ pub fn compute(
 ) -> Result<MarginResult, DomainError> {
     let mut warnings = Vec::new();
     if let Eligibility::NaoElegivel { mensagem, .. } = &eligibility {
-        let explanation = Explanation::new_if(
-            explain,
-            "margem.nao_elegivel",
-            "SPEC §2.1; seed 002 (margem só para funcionários com líquido no movimento fechado); Lei 10.820/2003 art. 1 §11",
-            || mensagem.clone(),
-            Decimal::ZERO,
-        )
-        .with("liquido", inputs.net_pay);
+        let explanation = if explain {
+            Explanation::new(
+                "margem.nao_elegivel",
+                "SPEC §2.1; seed 002 (margem só para funcionários com líquido no movimento fechado); Lei 10.820/2003 art. 1 §11",
+                mensagem.clone(),
+                Decimal::ZERO,
+            )
+            .with("liquido", inputs.net_pay)
+        } else {
+            Explanation::off(Decimal::ZERO)
+        };
         return Ok(MarginResult {
             eligibility,
             value: Decimal::ZERO,
@@ -204,9 +208,10 @@ pub fn compute(
             explanation,
         });
     }
-    let (value, mut explanation) = match &inputs.formula {
-        Some((raw, trace)) => {
-            let value = if *raw < Decimal::ZERO {
+    // The value (and, for the default rule, its base), then the guardrail, then how.
+    let (value, base) = match &inputs.formula {
+        Some((raw, _)) => {
+            let value = if fast::is_negative(*raw) {
                 warnings.push(DomainIssue::warning(
                     "D201",
                     "margem.formula",
@@ -219,43 +224,15 @@ pub fn compute(
             } else {
                 *raw
             };
-            let e = Explanation::new_if(
-                explain,
-                "margem.formula",
-                "SPEC §2.1; seed 002 (fórmula do evento 444)",
-                || "valor da fórmula do evento 444, arredondado a 2 casas (metade para cima); negativo vira 0",
-                value,
-            )
-            .with("valor_formula", *raw);
-            let e = if explain {
-                e.with_formula(trace.clone())
-            } else {
-                e
-            };
-            (value, e)
+            (value, Decimal::ZERO)
         }
         None => {
             let base = base_value(settings.base, inputs.net_pay, inputs.available_remuneration)?;
-            let value = default_margin(base, settings.percentual, rounding)?;
-            let base_name = match settings.base {
-                MarginBase::Liquido => "liquido",
-                MarginBase::RemuneracaoDisponivel => "remuneracao_disponivel",
-            };
-            let e = Explanation::new_if(
-                explain,
-                "margem.padrao",
-                "SPEC §2.1; Lei 10.820/2003 art. 2 §2; Portaria MTE 435/2025 art. 7 (red. 491/2025)",
-                || format!("percentual × {base_name}, arredondado ({:?}) ao centavo, nunca negativo", rounding.mode),
-                value,
-            )
-            .with("percentual", settings.percentual)
-            .with(base_name, base);
-            (value, e)
+            (default_margin(base, settings.percentual, rounding)?, base)
         }
     };
     let mut guardrail_exceeded = false;
     if let Some(rd) = inputs.available_remuneration {
-        explanation = explanation.with("remuneracao_disponivel", rd);
         if exceeds_guardrail(value, rd, settings.limite_legal)? {
             guardrail_exceeded = true;
             warnings.push(DomainIssue::warning(
@@ -277,8 +254,53 @@ pub fn compute(
         available_remuneration: inputs.available_remuneration,
         guardrail_exceeded,
         warnings,
-        explanation,
+        explanation: if explain {
+            margin_explanation(inputs, settings, rounding, value, base)
+        } else {
+            Explanation::off(value)
+        },
     })
+}
+
+/// How an eligible employee's margin was computed (`base`: the default rule's base).
+fn margin_explanation(
+    inputs: &MarginInputs,
+    settings: &MarginSettings,
+    rounding: RoundingPolicy,
+    value: Decimal,
+    base: Decimal,
+) -> Explanation {
+    let e = match &inputs.formula {
+        Some((raw, trace)) => Explanation::new(
+            "margem.formula",
+            "SPEC §2.1; seed 002 (fórmula do evento 444)",
+            "valor da fórmula do evento 444, arredondado a 2 casas (metade para cima); negativo vira 0",
+            value,
+        )
+        .with("valor_formula", *raw)
+        .with_formula(trace.clone()),
+        None => {
+            let base_name = match settings.base {
+                MarginBase::Liquido => "liquido",
+                MarginBase::RemuneracaoDisponivel => "remuneracao_disponivel",
+            };
+            Explanation::new(
+                "margem.padrao",
+                "SPEC §2.1; Lei 10.820/2003 art. 2 §2; Portaria MTE 435/2025 art. 7 (red. 491/2025)",
+                format!(
+                    "percentual × {base_name}, arredondado ({:?}) ao centavo, nunca negativo",
+                    rounding.mode
+                ),
+                value,
+            )
+            .with("percentual", settings.percentual)
+            .with(base_name, base)
+        }
+    };
+    match inputs.available_remuneration {
+        Some(rd) => e.with("remuneracao_disponivel", rd),
+        None => e,
+    }
 }
 
 /// `0.35` → `"35"`, for messages. Never panics.

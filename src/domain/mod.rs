@@ -52,11 +52,13 @@ pub mod discount;
 pub mod engine;
 pub mod error;
 pub mod explain;
+mod fast;
 mod formulas;
 pub mod margin;
 pub mod rateio;
 pub mod rescission;
 pub(crate) mod serde_util;
+mod small;
 pub mod types;
 pub mod vacation;
 

@@ -22,7 +22,6 @@ use super::types::MarginShare;
 use crate::money::{allocate_largest_remainder, RoundingPolicy};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// How the margin was apportioned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,24 +70,26 @@ pub fn validate_distribution(
     institutions: &[String],
 ) -> Vec<DomainIssue> {
     let mut issues = Vec::new();
-    let mut seen = BTreeSet::new();
     let mut total = Some(Decimal::ZERO);
+    let at = |i: usize, key: &str| format!("distribuicao_margem[{i}].{key}");
     for (i, line) in distribution.iter().enumerate() {
-        let at = format!("distribuicao_margem[{i}]");
         if !institutions.contains(&line.institution) {
             issues.push(DomainIssue::error(
                 "D301",
-                format!("{at}.instituicao"),
+                at(i, "instituicao"),
                 format!(
                     "instituição '{}' não está na configuração",
                     line.institution
                 ),
             ));
         }
-        if !seen.insert(line.institution.as_str()) {
+        if distribution[..i]
+            .iter()
+            .any(|earlier| earlier.institution == line.institution)
+        {
             issues.push(DomainIssue::error(
                 "D301",
-                format!("{at}.instituicao"),
+                at(i, "instituicao"),
                 format!(
                     "instituição '{}' aparece mais de uma vez na distribuição",
                     line.institution
@@ -98,7 +99,7 @@ pub fn validate_distribution(
         if line.percent <= Decimal::ZERO || line.percent > Decimal::ONE_HUNDRED {
             issues.push(DomainIssue::error(
                 "D301",
-                format!("{at}.percentual"),
+                at(i, "percentual"),
                 format!("percentual {} fora do intervalo (0, 100]", line.percent),
             ));
         }
@@ -145,7 +146,7 @@ pub fn apportion_with(
     rounding: RoundingPolicy,
     explain: bool,
 ) -> Result<RateioResult, Vec<DomainIssue>> {
-    let margin = margin.max(Decimal::ZERO);
+    let margin = super::fast::max_zero(margin);
     let mut warnings = Vec::new();
     if !settings.ativo {
         if !distribution.is_empty() {
@@ -167,14 +168,17 @@ pub fn apportion_with(
                 })
                 .collect(),
             warnings,
-            explanation: Explanation::new_if(
-                explain,
-                "rateio.integral",
-                "SPEC §2.2; seed 002 (sem distribuição, a instituição consome a margem integral)",
-                || "sem rateio: cada instituição recebe a margem inteira",
-                margin,
-            )
-            .with("margem", margin),
+            explanation: if explain {
+                Explanation::new(
+                    "rateio.integral",
+                    "SPEC §2.2; seed 002 (sem distribuição, a instituição consome a margem integral)",
+                    "sem rateio: cada instituição recebe a margem inteira",
+                    margin,
+                )
+                .with("margem", margin)
+            } else {
+                Explanation::off(margin)
+            },
         });
     }
     if !distribution.is_empty() {
@@ -209,14 +213,17 @@ pub fn apportion_with(
             margin,
             shares,
             warnings,
-            explanation: Explanation::new_if(
-                explain,
-                "rateio.distribuicao",
-                "SPEC §2.2; seed 002 (Distribuição da margem consignável por funcionário, soma de 100 %)",
-                || "margem × percentual de cada instituição, centavos pelo maior resto: a soma é exatamente a margem",
-                margin,
-            )
-            .with("margem", margin),
+            explanation: if explain {
+                Explanation::new(
+                    "rateio.distribuicao",
+                    "SPEC §2.2; seed 002 (Distribuição da margem consignável por funcionário, soma de 100 %)",
+                    "margem × percentual de cada instituição, centavos pelo maior resto: a soma é exatamente a margem",
+                    margin,
+                )
+                .with("margem", margin)
+            } else {
+                Explanation::off(margin)
+            },
         });
     }
     let factor = match settings.fator {
@@ -232,9 +239,13 @@ pub fn apportion_with(
             )])
         }
     };
-    let share = arith::div(margin, factor, "rateio da margem")
-        .map(|s| rounding.round(s).min(margin))
-        .map_err(|e: DomainError| vec![e.to_issue()])?;
+    let share = match super::fast::div_round(margin, factor, rounding) {
+        // ⌊margin ÷ factor⌋ with factor ≥ 1 is at most the margin: `min` would keep it.
+        Some(s) => s,
+        None => arith::div(margin, factor, "rateio da margem")
+            .map(|s| rounding.round(s).min(margin))
+            .map_err(|e: DomainError| vec![e.to_issue()])?,
+    };
     Ok(RateioResult {
         method: RateioMethod::Fator,
         margin,
@@ -247,19 +258,20 @@ pub fn apportion_with(
             })
             .collect(),
         warnings,
-        explanation: Explanation::new_if(
-            explain,
-            "rateio.fator",
-            "SPEC §2.2; seed 002 (Fator de rateio, no mínimo 1: margem 1 000,00 ÷ 2 = 500,00)",
-            || {
+        explanation: if explain {
+            Explanation::new(
+                "rateio.fator",
+                "SPEC §2.2; seed 002 (Fator de rateio, no mínimo 1: margem 1 000,00 ÷ 2 = 500,00)",
                 format!(
                     "margem ÷ fator, arredondado ({:?}) ao centavo",
                     rounding.mode
-                )
-            },
-            share,
-        )
-        .with("margem", margin)
-        .with("fator", factor),
+                ),
+                share,
+            )
+            .with("margem", margin)
+            .with("fator", factor)
+        } else {
+            Explanation::off(share)
+        },
     })
 }

@@ -21,7 +21,7 @@
 //!   dismissed before that payroll, return it in the rescission instead").
 
 use super::config::InformedAmount;
-use super::discount::{Claim, DiscountResult};
+use super::discount::{Claim, ClaimRef, Claims, DiscountResult};
 use super::error::{arith, DomainError};
 use super::explain::Explanation;
 use super::types::{Competencia, LoanContract, Movement, OpenProvision};
@@ -53,35 +53,67 @@ pub fn claims(
     competencia: Competencia,
     informed: InformedAmount,
 ) -> Result<Vec<Claim>, DomainError> {
-    let mut out = Vec::new();
-    for (id, event_443) in institutions {
-        let mine: Vec<&LoanContract> = contracts.iter().filter(|c| c.institution == *id).collect();
-        let informed_event = event_443
-            .as_ref()
-            .filter(|code| movement.events.iter().any(|e| e.code == **code));
+    let mut refs = Claims::new();
+    claim_refs(
+        institutions
+            .iter()
+            .enumerate()
+            .map(|(i, (id, event))| (i, id.as_str(), event.as_deref())),
+        movement,
+        contracts,
+        competencia,
+        informed,
+        &mut refs,
+    )?;
+    Ok(refs
+        .iter()
+        .map(|c| Claim {
+            contract: c.contract.to_owned(),
+            institution: c.institution.to_owned(),
+            start: c.start,
+            installment: c.installment,
+        })
+        .collect())
+}
+
+/// [`claims`] borrowed: `institutions` yields (position in the configuration, id, 443 event).
+pub(crate) fn claim_refs<'a>(
+    institutions: impl Iterator<Item = (usize, &'a str, Option<&'a str>)>,
+    movement: &'a Movement,
+    contracts: &'a [LoanContract],
+    competencia: Competencia,
+    informed: InformedAmount,
+    out: &mut Claims<'a>,
+) -> Result<(), DomainError> {
+    for (index, id, event_443) in institutions {
+        let mine = || contracts.iter().filter(move |c| c.institution == id);
+        let informed_event =
+            event_443.filter(|code| movement.events.iter().any(|e| e.code == *code));
         if let Some(code) = informed_event {
-            out.push(Claim {
-                contract: code.clone(),
-                institution: id.clone(),
-                start: mine.iter().filter_map(|c| c.start).min(),
+            out.push(ClaimRef {
+                contract: code,
+                institution: id,
+                index,
+                start: mine().filter_map(|c| c.start).min(),
                 installment: movement.event_value(code)?,
             });
             continue;
         }
-        for c in mine {
+        for c in mine() {
             let amount = match informed {
                 InformedAmount::ParcelaDoMes => c.installment_for(competencia)?,
                 InformedAmount::SaldoDevedor => c.outstanding_balance.unwrap_or_default(),
             };
-            out.push(Claim {
-                contract: c.number.clone(),
-                institution: id.clone(),
+            out.push(ClaimRef {
+                contract: &c.number,
+                institution: id,
+                index,
                 start: c.start,
                 installment: amount,
             });
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The amount informed for one institution (what its 442 formula reads as `C('<443>')`).
@@ -124,19 +156,20 @@ pub fn return_open_provisions(
             competencia,
             document: Document::Rescisao,
             value: p.value,
-            explanation: Explanation::new_if(
-                explain,
-                "rescisao.456",
-                "SPEC §2.4 (provisões 454 em aberto são devolvidas na rescisão); rm-formula-language §3.3",
-                || {
+            explanation: if explain {
+                Explanation::new(
+                    "rescisao.456",
+                    "SPEC §2.4 (provisões 454 em aberto são devolvidas na rescisão); rm-formula-language §3.3",
                     format!(
                         "devolução na rescisão da provisão 454 do recibo de férias de {}, prevista para a folha de {}",
                         p.origin, p.return_competencia
-                    )
-                },
-                p.value,
-            )
-            .with("provisao_454", p.value),
+                    ),
+                    p.value,
+                )
+                .with("provisao_454", p.value)
+            } else {
+                Explanation::off(p.value)
+            },
         })
         .collect()
 }

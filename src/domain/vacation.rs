@@ -139,21 +139,27 @@ pub fn split(
     d2: u32,
     rounding: RoundingPolicy,
 ) -> Result<ProvisionSplit, DomainError> {
-    let base = base.max(Decimal::ZERO);
+    let base = super::fast::max_zero(base);
     let d1 = d1.min(COMMERCIAL_MONTH);
     let d2 = d2.min(COMMERCIAL_MONTH - d1);
     let thirty = Decimal::from(COMMERCIAL_MONTH);
-    let first = rounding.round(arith::div(
-        arith::mul(base, Decimal::from(d1), "provisão 453")?,
-        thirty,
-        "provisão 453",
-    )?);
-    let total = rounding.round(arith::div(
-        arith::mul(base, Decimal::from(d1 + d2), "provisão 453 + 454")?,
-        thirty,
-        "provisão 453 + 454",
-    )?);
-    let second = arith::sub(total, first, "provisão 454")?.max(Decimal::ZERO);
+    let first = match super::fast::mul_div_round(base, d1, COMMERCIAL_MONTH, rounding) {
+        Some(v) => v,
+        None => rounding.round(arith::div(
+            arith::mul(base, Decimal::from(d1), "provisão 453")?,
+            thirty,
+            "provisão 453",
+        )?),
+    };
+    let total = match super::fast::mul_div_round(base, d1 + d2, COMMERCIAL_MONTH, rounding) {
+        Some(v) => v,
+        None => rounding.round(arith::div(
+            arith::mul(base, Decimal::from(d1 + d2), "provisão 453 + 454")?,
+            thirty,
+            "provisão 453 + 454",
+        )?),
+    };
+    let second = super::fast::max_zero(arith::sub(total, first, "provisão 454")?);
     Ok(ProvisionSplit { first, second })
 }
 
