@@ -358,7 +358,7 @@ fn any_file() -> impl Strategy<Value = InputFile> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn fast_path_agrees_with_the_csv_crate(

@@ -12,6 +12,18 @@
 //! arena ([`Table`]: one string for all fields, four bytes per field; no per-row allocation),
 //! and decoding one row into typed values with an error naming the column ([`FieldError`]).
 //!
+//! Reading is fast for the usual file. [`Table::read`] loads the whole file at once; the header
+//! is always read by the csv crate. When the data after it has no `"` (so no CSV quoting can
+//! occur) and no `\r` other than in `\r\n`, its grammar is plain — records end at `\n` (an
+//! optional `\r` before it), fields are separated by `;`, empty lines are skipped — and the rows
+//! are parsed in parallel chunks (about four per rayon thread, each cut right after a `\n`), in
+//! place: a chunk writes its rows' trimmed fields over its own bytes, the chunks are then moved
+//! together, and the file's buffer becomes the table's text. Only lines with a byte above 127 are
+//! checked for UTF-8. Everything else — quoting, a lone `\r`, a file without any record, a file
+//! of 4 GiB or more — takes the general path, the csv crate record by record
+//! ([`Table::from_reader`]). Both paths give the same table, or the same error naming the same
+//! line (`tests/table_read.rs` checks it on generated files).
+//!
 //! What it does not do: decide what a row means for the month (grouping, rejects, accounting:
 //! [`crate::batch`]), or any consignado rule ([`crate::domain`]).
 //!
@@ -307,9 +319,9 @@ impl Table {
 
     /// Reads `dir/<file>`. An absent optional file is an empty table.
     ///
-    /// The file is read into memory at once and parsed by [`Table::from_bytes`] (in parallel
-    /// chunks when it has no quoting); a file of 4 GiB or more is streamed through
-    /// [`Table::from_reader`] instead. The raw bytes are freed before the table is returned.
+    /// The file is read into memory at once and parsed as [`Table::from_bytes`] does (in
+    /// parallel chunks when it has no quoting, the file's buffer becoming the table's text);
+    /// a file of 4 GiB or more is streamed through [`Table::from_reader`] instead.
     pub fn read(dir: &Path, file: InputFile) -> Result<Table, LoadError> {
         use std::io::Read;
         let path = dir.join(file.file_name());
@@ -599,6 +611,9 @@ fn parse_fast(
         Err(e) => return Ok(Err(e)),
     };
     let ncols = map.len();
+    if width > MAX_COLUMNS {
+        return Err(bytes);
+    }
     let present: Vec<usize> = map.iter().flatten().copied().collect();
     let in_order = present.windows(2).all(|w| w[0] < w[1]);
     let first_line = memchr::memchr_iter(b'\n', &bytes[..header_end]).count() as u32 + 1;
@@ -655,11 +670,13 @@ fn parse_fast(
         bytes.copy_within(range.start..range.start + chunk.data, data_at);
         // Under 4 GiB in all (checked above).
         let shift = data_at as u32;
-        for i in 0..chunk.ends {
-            ends[ends_at + i] = ends[ends_from + i] + shift;
+        ends.copy_within(ends_from..ends_from + chunk.ends, ends_at);
+        for end in &mut ends[ends_at..ends_at + chunk.ends] {
+            *end += shift;
         }
-        for i in 0..chunk.lines {
-            lines[lines_at + i] = lines[lines_from + i] + line;
+        lines.copy_within(lines_from..lines_from + chunk.lines, lines_at);
+        for row_line in &mut lines[lines_at..lines_at + chunk.lines] {
+            *row_line += line;
         }
         table
             .short_rows
@@ -675,8 +692,8 @@ fn parse_fast(
     bytes.truncate(data_at);
     ends.truncate(ends_at);
     lines.truncate(lines_at);
-    // Every field written is UTF-8 (a whole valid chunk cut at ASCII bytes, or a field checked
-    // on its own), so this always succeeds.
+    // Every field written is UTF-8 (cut at ASCII bytes from a line that is, or checked on its
+    // own), so this always succeeds.
     table.data = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -739,8 +756,8 @@ fn chunk_ranges(data: &[u8], chunks: usize) -> Vec<std::ops::Range<usize>> {
 
 /// First pass over a chunk: can the fast grammar read it, how many lines.
 fn scan_chunk(chunk: &[u8]) -> Scan {
-    let needs_general = memchr::memchr(b'"', chunk).is_some()
-        || memchr::memchr_iter(b'\r', chunk).any(|i| chunk.get(i + 1) != Some(&b'\n'));
+    let needs_general = memchr::memchr2_iter(b'"', b'\r', chunk)
+        .any(|i| chunk[i] == b'"' || chunk.get(i + 1) != Some(&b'\n'));
     if needs_general {
         return Scan {
             needs_general,
@@ -787,7 +804,8 @@ fn parse_chunk(
             short_rows: Vec::new(),
             rows_read: 0,
         },
-        spans: Vec::with_capacity(width + 1),
+        separators: [0; MAX_COLUMNS],
+        fields: 1,
         scratch: Vec::new(),
         non_ascii: false,
         map,
@@ -797,7 +815,6 @@ fn parse_chunk(
         lines,
         line: 0,
         line_start: 0,
-        field: 0,
     };
     // Eight bytes at a time: every `;` and `\n`, in order. Writing a row only touches bytes
     // before its `\n`, already read. A word with a byte above 127 marks the lines it touches.
@@ -835,11 +852,16 @@ fn parse_chunk(
     Ok(rows.out)
 }
 
+/// More columns than any table has: a row with this many fields is short anyway.
+const MAX_COLUMNS: usize = 16;
+
 /// The state of [`parse_chunk`]: the fields of the line being read, and what is written.
 struct Rows<'a> {
     out: Parsed,
-    /// Fields of the current line so far (start, end), the last one not yet.
-    spans: Vec<(usize, usize)>,
+    /// Where the current line's `;` are (the first [`MAX_COLUMNS`] of them).
+    separators: [usize; MAX_COLUMNS],
+    /// Fields of the current line so far (one more than its `;`).
+    fields: usize,
     scratch: Vec<u8>,
     /// The current line may have bytes above 127.
     non_ascii: bool,
@@ -851,15 +873,16 @@ struct Rows<'a> {
     /// Current line, 0-based in the chunk.
     line: u32,
     line_start: usize,
-    /// Start of the current field.
-    field: usize,
 }
 
 impl Rows<'_> {
     /// A `;` at `i`.
+    #[inline]
     fn end_field(&mut self, i: usize) {
-        self.spans.push((self.field, i));
-        self.field = i + 1;
+        if let Some(slot) = self.separators.get_mut(self.fields - 1) {
+            *slot = i;
+        }
+        self.fields += 1;
     }
 
     /// A `\n` at `i`: the line is complete, the next one starts.
@@ -867,7 +890,7 @@ impl Rows<'_> {
         self.record(text, i)?;
         self.line += 1;
         self.line_start = i + 1;
-        self.field = i + 1;
+        self.fields = 1;
         self.non_ascii = false;
         Ok(())
     }
@@ -882,51 +905,56 @@ impl Rows<'_> {
             return Ok(());
         }
         self.out.rows_read += 1;
-        self.spans.push((self.field, end));
-        let result = self.row(text, start, end);
-        self.spans.clear();
-        result
-    }
-
-    /// Writes the record `text[start..end]`, whose fields are in `spans`.
-    fn row(&mut self, text: &mut [u8], start: usize, end: usize) -> Result<(), u32> {
         // A record that is not UTF-8 but whose fields joined are is kept, and a field that is
         // not UTF-8 alone reads as empty (as on the general path).
         let mut check_fields = false;
         if self.non_ascii && std::str::from_utf8(&text[start..end]).is_err() {
             self.scratch.clear();
-            for &(a, b) in &self.spans {
-                self.scratch.extend_from_slice(&text[a..b]);
-            }
+            self.scratch
+                .extend(text[start..end].iter().filter(|&&b| b != b';'));
             if std::str::from_utf8(&self.scratch).is_err() {
                 return Err(self.line);
             }
             check_fields = true;
         }
-        if self.spans.len() != self.width {
-            self.out
-                .short_rows
-                .push((self.line, self.spans.len() as u32));
+        if self.fields != self.width {
+            self.out.short_rows.push((self.line, self.fields as u32));
             return Ok(());
         }
+        // Field `k` of the line, as a range of `text`.
+        let separators = &self.separators;
+        let span = |k: usize| {
+            let a = if k == 0 { start } else { separators[k - 1] + 1 };
+            let b = if k + 1 == self.width {
+                end
+            } else {
+                separators[k]
+            };
+            (a, b)
+        };
         // Fields are written in place, below where they are read: in header order that never
         // overwrites a field still to be read; in any other order the record is copied aside
         // first.
-        if !self.in_order {
-            self.scratch.clear();
-            self.scratch.extend_from_slice(&text[start..end]);
-        }
         let mut w = self.out.data;
-        for slot in self.map {
-            if let Some(pos) = *slot {
-                let (a, b) = self.spans[pos];
-                if self.in_order {
+        if self.in_order {
+            for (slot, end) in self.map.iter().zip(self.ends[self.out.ends..].iter_mut()) {
+                if let Some(pos) = *slot {
+                    let (a, b) = span(pos);
                     let (a, b) = trim_span(text, a, b);
                     if !check_fields || std::str::from_utf8(&text[a..b]).is_ok() {
                         copy_down(text, a, b, w);
                         w += b - a;
                     }
-                } else {
+                }
+                // The chunk is under 4 GiB.
+                *end = w as u32;
+            }
+        } else {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(&text[start..end]);
+            for (slot, end) in self.map.iter().zip(self.ends[self.out.ends..].iter_mut()) {
+                if let Some(pos) = *slot {
+                    let (a, b) = span(pos);
                     let (a, b) = trim_span(&self.scratch, a - start, b - start);
                     let field = &self.scratch[a..b];
                     if !check_fields || std::str::from_utf8(field).is_ok() {
@@ -934,11 +962,10 @@ impl Rows<'_> {
                         w += field.len();
                     }
                 }
+                *end = w as u32;
             }
-            // The chunk is under 4 GiB.
-            self.ends[self.out.ends] = w as u32;
-            self.out.ends += 1;
         }
+        self.out.ends += self.map.len();
         self.out.data = w;
         self.lines[self.out.lines] = self.line;
         self.out.lines += 1;
@@ -947,32 +974,40 @@ impl Rows<'_> {
 }
 
 /// Copies `text[a..b]` to `text[to..]`, `to <= a`. Bytes before `b` are free to overwrite (read
-/// already, or this field itself): a field up to 64 bytes moves as one fixed-size block when the
-/// block ends there, without a call.
+/// already, or this field itself): a field up to 64 bytes moves as whole 16-byte blocks, read
+/// before written, when the last block ends there (no call for the usual short field).
 #[inline]
 fn copy_down(text: &mut [u8], a: usize, b: usize, to: usize) {
     let (n, len) = (b - a, text.len());
     if n <= 16 && to + 16 <= b && a + 16 <= len {
-        move_words::<2>(text, a, to);
+        let x = load16(text, a);
+        store16(text, to, x);
     } else if n <= 32 && to + 32 <= b && a + 32 <= len {
-        move_words::<4>(text, a, to);
+        let (x, y) = (load16(text, a), load16(text, a + 16));
+        store16(text, to, x);
+        store16(text, to + 16, y);
     } else if n <= 64 && to + 64 <= b && a + 64 <= len {
-        move_words::<8>(text, a, to);
+        let (x, y) = (load16(text, a), load16(text, a + 16));
+        let (z, t) = (load16(text, a + 32), load16(text, a + 48));
+        store16(text, to, x);
+        store16(text, to + 16, y);
+        store16(text, to + 32, z);
+        store16(text, to + 48, t);
     } else if a != to {
         text.copy_within(a..b, to);
     }
 }
 
-/// Moves `8 * W` bytes from `text[a..]` to `text[to..]`, reading them all before writing.
+/// The 16 bytes at `text[at..]`, as a number (kept in a register, not a copy in memory).
 #[inline(always)]
-fn move_words<const W: usize>(text: &mut [u8], a: usize, to: usize) {
-    let mut words = [0u64; W];
-    for (word, bytes) in words.iter_mut().zip(text[a..a + 8 * W].chunks_exact(8)) {
-        *word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
-    }
-    for (word, bytes) in words.iter().zip(text[to..to + 8 * W].chunks_exact_mut(8)) {
-        bytes.copy_from_slice(&word.to_le_bytes());
-    }
+fn load16(text: &[u8], at: usize) -> u128 {
+    u128::from_le_bytes(text[at..at + 16].try_into().unwrap_or_default())
+}
+
+/// Writes `value` to the 16 bytes at `text[at..]`.
+#[inline(always)]
+fn store16(text: &mut [u8], at: usize, value: u128) {
+    text[at..at + 16].copy_from_slice(&value.to_le_bytes());
 }
 
 /// Passes bytes through and notes where each line ends: csv's own line numbers do not count the

@@ -65,11 +65,11 @@ pub fn valid_email(email: &str) -> bool {
         return false;
     };
     let domain = &bytes[at + 1..];
-    at > 0
-        && !domain.contains(&b'@')
-        && domain.contains(&b'.')
-        && domain.first() != Some(&b'.')
-        && domain.last() != Some(&b'.')
+    // Without an early exit, as above.
+    let (more_at, dot) = domain.iter().fold((false, false), |(a, d), &b| {
+        (a | (b == b'@'), d | (b == b'.'))
+    });
+    at > 0 && !more_at && dot && domain.first() != Some(&b'.') && domain.last() != Some(&b'.')
 }
 
 /// [`valid_email`] for any text.
@@ -168,16 +168,16 @@ pub fn check(employee: &Employee, competencia: Competencia) -> Vec<DomainIssue> 
         .iter()
         .any(|ph| valid_ddd(&ph.ddd) && valid_phone_number(&ph.number))
     {
-        let detail = if p.phones.is_empty() {
-            "nenhum telefone informado".to_owned()
+        let message = if p.phones.is_empty() {
+            "nenhum telefone informado: informe pelo menos um telefone com DDD válido"
         } else {
-            "nenhum telefone com DDD válido (numérico de 10 a 99) e número de 8 ou 9 dígitos"
-                .to_owned()
+            "nenhum telefone com DDD válido (numérico de 10 a 99) e número de 8 ou 9 dígitos: \
+             informe pelo menos um telefone com DDD válido"
         };
         issues.push(DomainIssue::error(
             "D703",
             "dados_pessoais.telefones",
-            format!("{detail}: informe pelo menos um telefone com DDD válido"),
+            message,
         ));
     }
     match &p.work_email {
@@ -379,6 +379,42 @@ mod tests {
             assert_eq!(year_month(d) > ym, d > c.last_day(), "{d}");
             d = d.succ_opt().unwrap();
         }
+    }
+
+    #[test]
+    fn phone_messages() {
+        let mut e = Employee {
+            matricula: "1".into(),
+            cpf: "52998224725".into(),
+            name: String::new(),
+            category: 101,
+            salary: rust_decimal::Decimal::ONE,
+            personal: Default::default(),
+            margin_distribution: Vec::new(),
+        };
+        let c = Competencia::new(2025, 7).unwrap();
+        let phone = |issues: Vec<DomainIssue>| {
+            issues
+                .into_iter()
+                .find(|i| i.code == "D703")
+                .map(|i| i.message)
+                .unwrap()
+        };
+        let detail = "nenhum telefone informado";
+        assert_eq!(
+            phone(check(&e, c)),
+            format!("{detail}: informe pelo menos um telefone com DDD válido")
+        );
+        e.personal.phones.push(crate::domain::Phone {
+            ddd: "09".into(),
+            number: "1234".into(),
+        });
+        let detail =
+            "nenhum telefone com DDD válido (numérico de 10 a 99) e número de 8 ou 9 dígitos";
+        assert_eq!(
+            phone(check(&e, c)),
+            format!("{detail}: informe pelo menos um telefone com DDD válido")
+        );
     }
 
     #[test]

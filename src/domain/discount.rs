@@ -101,7 +101,7 @@ fn seniority(
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    date.then(a.1.cmp(&b.1))
+    date.then_with(|| a.1.cmp(&b.1))
         .then_with(|| a.2.cmp(b.2))
         .then_with(|| a.3.cmp(b.3))
 }

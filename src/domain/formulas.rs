@@ -17,6 +17,7 @@
 
 use super::error::{DomainError, DomainIssue, Severity};
 use super::explain::FormulaTrace;
+use super::fast;
 use super::small::SmallVec;
 use super::types::{ClosedMovement, Competencia, Movement};
 use crate::formula::{CompileOptions, Context, Diagnostic, Mode, Program, Value};
@@ -182,10 +183,17 @@ impl CompiledFormula {
                 Err(e) => Err(fail(e.to_string())),
             }
         } else {
-            self.program
-                .evaluate_money(&ctx)
-                .map(|v| (v, None))
-                .map_err(|e| fail(e.to_string()))
+            // `Program::evaluate_money`, with the money rounding done by the domain's shortcut.
+            match self.program.evaluate(&ctx) {
+                Ok(Value::Number(n)) => Ok((fast::round(RoundingPolicy::FORMULA, n), None)),
+                // Not money: `evaluate_money` says so, with its own error.
+                Ok(Value::Bool(_)) => self
+                    .program
+                    .evaluate_money(&ctx)
+                    .map(|v| (v, None))
+                    .map_err(|e| fail(e.to_string())),
+                Err(e) => Err(fail(e.to_string())),
+            }
         }
     }
 }

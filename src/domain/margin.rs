@@ -29,7 +29,7 @@ use super::explain::{Explanation, FormulaTrace};
 use super::fast;
 use super::types::{Competencia, Employee};
 use crate::money::{format_money, RoundingPolicy};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -87,10 +87,7 @@ pub fn check_eligibility(
     if let Some(date) = termination {
         return Eligibility::NaoElegivel {
             motivo: IneligibleReason::Desligado,
-            mensagem: format!(
-                "funcionário desligado em {} (competência {competencia}): margem não enviada",
-                date.format("%d/%m/%Y")
-            ),
+            mensagem: terminated_message(date, competencia),
         };
     }
     if !fast::is_positive(net_pay) {
@@ -103,6 +100,41 @@ pub fn check_eligibility(
         };
     }
     Eligibility::Elegivel
+}
+
+/// The message of an employee who leaves in the competência: "funcionário desligado em
+/// dd/mm/aaaa (competência mm/aaaa): margem não enviada".
+fn terminated_message(date: NaiveDate, competencia: Competencia) -> String {
+    if !(1000..=9999).contains(&date.year()) {
+        return format!(
+            "funcionário desligado em {} (competência {competencia}): margem não enviada",
+            date.format("%d/%m/%Y")
+        );
+    }
+    // The same text written directly: `%d/%m/%Y` of a year with four digits, and the
+    // competência as its `Display` writes it (`{:02}/{:04}`, years 1900..=9999).
+    let two = |m: &mut String, v: u32| {
+        m.push(char::from(b'0' + (v / 10 % 10) as u8));
+        m.push(char::from(b'0' + (v % 10) as u8));
+    };
+    let four = |m: &mut String, v: i32| {
+        let v = v.unsigned_abs();
+        two(m, v / 100);
+        two(m, v % 100);
+    };
+    let mut m = String::with_capacity(88);
+    m.push_str("funcionário desligado em ");
+    two(&mut m, date.day());
+    m.push('/');
+    two(&mut m, date.month());
+    m.push('/');
+    four(&mut m, date.year());
+    m.push_str(" (competência ");
+    two(&mut m, competencia.month());
+    m.push('/');
+    four(&mut m, competencia.year());
+    m.push_str("): margem não enviada");
+    m
 }
 
 /// The default rule: `max(0, round(percentual × base))` with the rules' policy.
@@ -178,6 +210,7 @@ pub fn base_value(
 
 /// Computes the margin (steps 2 and 3 of the module docs) for an employee whose eligibility
 /// is already decided. `explain` false records [`Explanation::off`] placeholders.
+#[inline]
 pub fn compute(
     eligibility: Eligibility,
     inputs: &MarginInputs,
@@ -308,4 +341,43 @@ pub(crate) fn percent_text(share: Decimal) -> String {
     share
         .checked_mul(Decimal::ONE_HUNDRED)
         .map_or_else(|| share.to_string(), |p| p.normalize().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminated_message_as_formatted() {
+        let mut d = NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        let end = NaiveDate::from_ymd_opt(2001, 2, 3).unwrap();
+        while d < end {
+            for c in [
+                Competencia::of_date(d).unwrap(),
+                Competencia::new(1900, 1).unwrap(),
+            ] {
+                let expected = format!(
+                    "funcionário desligado em {} (competência {c}): margem não enviada",
+                    d.format("%d/%m/%Y")
+                );
+                assert_eq!(terminated_message(d, c), expected);
+            }
+            d = d.succ_opt().unwrap();
+        }
+        for (y, m, day) in [
+            (999, 1, 5),
+            (10_000, 12, 31),
+            (-5, 3, 1),
+            (1000, 1, 1),
+            (9999, 12, 31),
+        ] {
+            let d = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            let c = Competencia::new(2025, 7).unwrap();
+            let expected = format!(
+                "funcionário desligado em {} (competência {c}): margem não enviada",
+                d.format("%d/%m/%Y")
+            );
+            assert_eq!(terminated_message(d, c), expected);
+        }
+    }
 }

@@ -138,6 +138,7 @@ pub fn apportion(
 }
 
 /// [`apportion`]; `explain` false records an [`Explanation::off`] placeholder.
+#[inline]
 pub fn apportion_with(
     margin: Decimal,
     settings: &RateioSettings,
