@@ -285,6 +285,31 @@ fn a_broken_file_stops_the_run_and_writes_nothing() {
 }
 
 #[test]
+fn a_folder_never_mixes_two_runs() {
+    let out = scratch("duas-execucoes");
+    std::fs::write(out.join("anotacoes.txt"), "do analista\n").unwrap();
+    let run = batch(Path::new(SAMPLE), &out, &["--formato", "ambos"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(out.join("resultados.jsonl").exists());
+    assert!(out.join("rejeitados.jsonl").exists());
+
+    // A CSV-only run removes the JSON Lines of the one before, and nothing else.
+    let run = batch(Path::new(SAMPLE), &out, &["--formato", "csv"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(!out.join("resultados.jsonl").exists());
+    assert!(!out.join("rejeitados.jsonl").exists());
+    assert!(out.join("margens.csv").exists());
+    assert_eq!(read(&out.join("anotacoes.txt")), "do analista\n");
+
+    // And the other way round.
+    let run = batch(Path::new(SAMPLE), &out, &["--formato", "jsonl"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(!out.join("margens.csv").exists());
+    assert!(out.join("resultados.jsonl").exists());
+    assert!(out.join("resumo.txt").exists());
+}
+
+#[test]
 fn an_invalid_configuration_is_reported_with_its_file() {
     let company = scratch("config");
     copy_sample(&company);

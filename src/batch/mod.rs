@@ -16,7 +16,8 @@
 //!    reference (`worker`). A bad row is rejected with file, line, field and reason; the
 //!    employee's other rows still count.
 //! 4. **Write** CSV and JSON Lines in matrícula order into a temporary folder inside the output
-//!    folder, then move the files into place, so a failed run leaves nothing partial. A window
+//!    folder, then move the files into place, so a failed run leaves nothing partial (and a
+//!    successful one removes this program's files it did not write). A window
 //!    is written while the next one is computed; rendered buffers are recycled from window to
 //!    window, and each chunk reuses one [`crate::domain::EmployeeMonth`] for its employees, so
 //!    the steady state allocates little besides the domain's results.
@@ -853,13 +854,33 @@ impl OutputSink {
             names.push(f.file_name());
         }
         names.extend(self.extra.iter().copied());
-        for name in names {
+        for &name in &names {
             let from = self.tmp.join(name);
             let to = self.dir.join(name);
             std::fs::rename(&from, &to).map_err(|e| BatchError::Write {
                 path: to,
                 message: crate::adapters::company::io_message(&e),
             })?;
+        }
+        // A folder never mixes two runs: this program's files that this run did not write
+        // (the JSON Lines of an earlier `--formato ambos`, say) are removed. Other files stay.
+        let known = OutputFile::ALL.iter().map(|f| f.file_name()).chain([
+            REJECTS_CSV,
+            REJECTS_JSONL,
+            MESSAGES_TXT,
+            SUMMARY_TXT,
+        ]);
+        for name in known.filter(|n| !names.contains(n)) {
+            let path = self.dir.join(name);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(BatchError::Write {
+                        path,
+                        message: crate::adapters::company::io_message(&e),
+                    });
+                }
+                _ => {}
+            }
         }
         self.done = true;
         let _ = std::fs::remove_dir_all(&self.tmp);
