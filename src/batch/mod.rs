@@ -763,6 +763,10 @@ fn render_summary(s: &Summary) -> String {
         format_money(sum.discount_442),
         sum.contracts
     );
+    let _ = writeln!(
+        t,
+        "  contratos: linhas de contratos.csv (regra legal, por contrato); com fórmula própria o desconto é por instituição (descontos.csv)."
+    );
     let _ = writeln!(t);
     let p = &x.provisions;
     let _ = writeln!(
