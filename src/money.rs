@@ -211,7 +211,7 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyParseError {
     /// Not a number at all.
-    #[error("valor monetário inválido: '{0}'")]
+    #[error("valor monetário inválido: '{0}' (use 1234.56, 1234,56 ou 1.234,56)")]
     Invalid(String),
     /// Could be read two ways (`1.234`: one thousand or one point two?).
     #[error("valor monetário ambíguo: '{0}' (use 1234.56, 1234,56 ou 1.234,56)")]

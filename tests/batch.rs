@@ -237,6 +237,171 @@ fn a_damaged_row_is_rejected_with_its_reason_and_nothing_else_changes() {
     }
 }
 
+/// Appends `lines` to the sample's `file` in `company`.
+fn append(company: &Path, file: &str, lines: &str) {
+    let path = company.join(file);
+    let mut text = read(&path);
+    text.push_str(lines);
+    std::fs::write(path, text).unwrap();
+}
+
+/// Replaces `from` by `to` (which must be there) in `company`'s `file`.
+fn edit(company: &Path, file: &str, from: &str, to: &str) {
+    let path = company.join(file);
+    let text = read(&path);
+    assert!(text.contains(from), "{file}: {from}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The lines of `file` in `out` that mention `needle`.
+fn lines_with(out: &Path, file: &str, needle: &str) -> Vec<String> {
+    read(&out.join(file))
+        .lines()
+        .filter(|l| l.contains(needle))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn rows_that_would_change_the_money_are_rejected_not_guessed() {
+    let company = scratch("dinheiro");
+    copy_sample(&company);
+    // A repeated installment of the month (Bruno's banco_b contract).
+    append(
+        &company,
+        "parcelas.csv",
+        "000102;banco_b;2002;10/05/2022;2026-01;500.00;\n",
+    );
+    // A negative installment (Carla) and a negative open provision (Lívia, 000112).
+    edit(
+        &company,
+        "parcelas.csv",
+        "000103;banco_a;2004;20/02/2024;2026-01;500.00;",
+        "000103;banco_a;2004;20/02/2024;2026-01;-500.00;",
+    );
+    // A repeated open provision.
+    append(
+        &company,
+        "provisoes_abertas.csv",
+        "000112;banco_b;2025-12;2026-01;160.00\n",
+    );
+    // A vacation of 40 days, one with 15 days of abono, one in year 1.
+    append(
+        &company,
+        "ferias.csv",
+        "000101;01/03/2026;09/04/2026;0\n000102;01/03/2026;20/03/2026;15\n000103;01/01/0001;10/01/0001;0\n",
+    );
+    let (base, out) = (scratch("dinheiro-base"), scratch("dinheiro-saida"));
+    assert_eq!(batch(Path::new(SAMPLE), &base, &[]).status.code(), Some(0));
+    let run = batch(&company, &out, &[]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rejects = read(&out.join("rejeitados.csv"));
+    for want in [
+        "parcelas.csv;16;competencia;000102;L004;parcela de 01/2026 do contrato 2002 (banco_b) repetida (já na linha 4)",
+        "parcelas.csv;6;valor;000103;L001;valor: valor negativo '-500.00' não é aceito nesta coluna",
+        "provisoes_abertas.csv;4;competencia_origem;000112;L004;provisão de banco_b com origem 12/2025 e retorno 01/2026 repetida",
+        "ferias.csv;5;fim;000101;L001;gozo de 40 dias",
+        "ferias.csv;6;dias_abono;000102;L001;abono pecuniário de 15 dias",
+        "ferias.csv;7;inicio;000103;L001;inicio: data '01/01/0001' fora dos anos 1900 a 2100",
+    ] {
+        assert!(rejects.contains(want), "{want}\n{rejects}");
+    }
+    // The repeat is not added: Bruno's contracts are discounted as before.
+    assert_eq!(
+        lines_with(&out, "contratos.csv", "000102;"),
+        lines_with(&base, "contratos.csv", "000102;")
+    );
+    // The provision is returned once.
+    assert_eq!(
+        lines_with(&out, "provisoes.csv", "000112;"),
+        lines_with(&base, "provisoes.csv", "000112;")
+    );
+    let rows = accounting(&String::from_utf8(run.stdout).unwrap());
+    for (name, read_, used, rejected) in &rows {
+        assert_eq!(*read_, used + rejected, "{name}");
+    }
+}
+
+#[test]
+fn the_balance_is_the_latest_up_to_the_competencia_whatever_the_order() {
+    let company = scratch("saldo");
+    copy_sample(&company);
+    append(
+        &company,
+        "configuracao.toml",
+        "\n[rescisao]\nvalor_informado = \"saldo_devedor\"\n",
+    );
+    edit(
+        &company,
+        "parcelas.csv",
+        "000106;banco_b;2006;01/03/2023;2026-01;800.00;",
+        "000106;banco_b;2006;01/03/2023;2026-02;800.00;8200.00\n\
+         000106;banco_b;2006;01/03/2023;2026-01;800.00;9000.00\n\
+         000106;banco_b;2006;01/03/2023;2025-12;800.00;9800.00",
+    );
+    let out = scratch("saldo-saida");
+    let run = batch(&company, &out, &[]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let lines = lines_with(&out, "descontos.csv", "000106;rescisao;442;banco_b");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains(";9000.00;"), "{lines:?}");
+}
+
+#[test]
+fn a_rejected_rescission_keeps_the_employee_out_and_their_provisions_open() {
+    let company = scratch("rescisao");
+    copy_sample(&company);
+    edit(&company, "rescisoes.csv", "15/01/2026", "2026-1-15");
+    let out = scratch("rescisao-saida");
+    let run = batch(&company, &out, &[]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // Not computed as an active employee: no margin, no 438, no result line.
+    for file in ["resultado_funcionarios.csv", "margens.csv", "descontos.csv"] {
+        assert!(lines_with(&out, file, "000106").is_empty(), "{file}");
+    }
+    let rejects = read(&out.join("rejeitados.csv"));
+    assert!(
+        rejects.contains("funcionarios.csv;7;;000106;L009;\"funcionário não calculado: a rescisão de rescisoes.csv linha 2 foi rejeitada"),
+        "{rejects}"
+    );
+    assert!(rejects.contains("rescisoes.csv;2;data;000106;L001;data: data inválida '2026-1-15'"));
+    // Their open provision goes on to next month's file, unchanged.
+    assert_eq!(
+        lines_with(&out, "provisoes_abertas.csv", "000106"),
+        ["000106;banco_b;2025-12;2026-01;100.00"]
+    );
+
+    // Leaving before the competência: the employee is not part of the month.
+    edit(&company, "rescisoes.csv", "2026-1-15", "20/12/2025");
+    let run = batch(&company, &out, &[]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(lines_with(&out, "resultado_funcionarios.csv", "000106").is_empty());
+    let rejects = read(&out.join("rejeitados.csv"));
+    assert!(
+        rejects.contains("funcionarios.csv;7;;000106;L006;funcionário desligado em 20/12/2025 (rescisoes.csv linha 2), antes da competência 01/2026"),
+        "{rejects}"
+    );
+    let rows = accounting(&String::from_utf8(run.stdout).unwrap());
+    for (name, read_, used, rejected) in &rows {
+        assert_eq!(*read_, used + rejected, "{name}");
+    }
+}
+
 #[test]
 fn a_broken_file_stops_the_run_and_writes_nothing() {
     let company = scratch("quebrada");

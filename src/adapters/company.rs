@@ -34,7 +34,7 @@
 
 use crate::domain::{Competencia, EventKind};
 use crate::money::parse_money;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -1130,20 +1130,57 @@ impl<'t> Row<'t> {
         Some(self.text(col)).filter(|t| !t.is_empty())
     }
 
-    /// Money (SPEC §3).
+    /// Money (SPEC §3), within ± [`MAX_MONEY`].
     pub fn money(&self, col: usize) -> FieldResult<Decimal> {
         let t = self.required(col)?;
-        parse_money(t).map_err(|e| self.err(col, e.to_string()))
+        self.money_text(col, t)
+    }
+
+    fn money_text(&self, col: usize, t: &str) -> FieldResult<Decimal> {
+        let v = parse_money(t).map_err(|e| self.err(col, e.to_string()))?;
+        if v.abs() > MAX_MONEY {
+            return Err(self.err(
+                col,
+                format!("valor '{t}' fora do limite de 999.999.999.999,99: confira a coluna"),
+            ));
+        }
+        Ok(v)
     }
 
     /// Optional money.
     pub fn opt_money(&self, col: usize) -> FieldResult<Option<Decimal>> {
         match self.optional(col) {
             None => Ok(None),
-            Some(t) => parse_money(t)
-                .map(Some)
-                .map_err(|e| self.err(col, e.to_string())),
+            Some(t) => self.money_text(col, t).map(Some),
         }
+    }
+
+    /// An amount: money that cannot be negative (an installment, a balance, a salary, a
+    /// provision, a percentage).
+    pub fn amount(&self, col: usize) -> FieldResult<Decimal> {
+        let v = self.money(col)?;
+        self.non_negative(col, v)
+    }
+
+    /// Optional [`Row::amount`].
+    pub fn opt_amount(&self, col: usize) -> FieldResult<Option<Decimal>> {
+        match self.opt_money(col)? {
+            None => Ok(None),
+            Some(v) => self.non_negative(col, v).map(Some),
+        }
+    }
+
+    fn non_negative(&self, col: usize, v: Decimal) -> FieldResult<Decimal> {
+        if v.is_sign_negative() && !v.is_zero() {
+            return Err(self.err(
+                col,
+                format!(
+                    "valor negativo '{}' não é aceito nesta coluna",
+                    self.text(col)
+                ),
+            ));
+        }
+        Ok(v)
     }
 
     /// Competência `AAAA-MM`.
@@ -1157,10 +1194,21 @@ impl<'t> Row<'t> {
         })
     }
 
-    /// Date `dd/mm/aaaa` or `aaaa-mm-dd`.
+    /// Date `dd/mm/aaaa` or `aaaa-mm-dd`, in the years [`MIN_YEAR`]..=[`MAX_YEAR`].
     pub fn date(&self, col: usize) -> FieldResult<NaiveDate> {
         let t = self.required(col)?;
-        parse_date(t).ok_or_else(|| self.err(col, format!("data inválida '{t}': use dd/mm/aaaa")))
+        match parse_date(t) {
+            Some(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => Ok(d),
+            Some(_) => Err(self.err(
+                col,
+                format!("data '{t}' fora dos anos {MIN_YEAR} a {MAX_YEAR}: confira o ano"),
+            )),
+            None if date_shaped(t) => Err(self.err(
+                col,
+                format!("data inexistente '{t}': confira o dia e o mês"),
+            )),
+            None => Err(self.err(col, format!("data inválida '{t}': use dd/mm/aaaa"))),
+        }
     }
 
     /// Optional date.
@@ -1209,6 +1257,26 @@ pub fn parse_competencia_field(t: &str) -> Option<Competencia> {
     Competencia::new(year, month).ok()
 }
 
+/// The largest money value an input field may hold, in absolute value: 999 999 999 999.99.
+/// Anything larger is a typing or export error, and keeping inputs this small keeps every sum
+/// of a month far from `Decimal`'s limit.
+pub const MAX_MONEY: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
+
+/// The first year a date of the input may have.
+pub const MIN_YEAR: i32 = 1900;
+/// The last year a date of the input may have.
+pub const MAX_YEAR: i32 = 2100;
+
+/// `dd/mm/aaaa` or `aaaa-mm-dd` by its shape (digits and separators), whether the day exists
+/// or not.
+fn date_shaped(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    b.len() == 10
+        && ((b[2] == b'/' && b[5] == b'/' && digits(0..2) && digits(3..5) && digits(6..10))
+            || (b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10)))
+}
+
 /// `dd/mm/aaaa` or `aaaa-mm-dd`.
 pub fn parse_date(t: &str) -> Option<NaiveDate> {
     let b = t.as_bytes();
@@ -1231,6 +1299,29 @@ mod tests {
 
     fn table(file: InputFile, text: &str) -> Result<Table, LoadError> {
         Table::from_reader(text.as_bytes(), file, Path::new(file.file_name()))
+    }
+
+    #[test]
+    fn money_limits_dates_and_amounts() {
+        assert_eq!(MAX_MONEY.to_string(), "999999999999.99");
+        let t = table(
+            InputFile::Parcelas,
+            "matricula;instituicao;contrato;inicio;competencia;valor;saldo_devedor\n\
+             1;b;1;31/02/2025;2025-07;999.999.999.999,99;-0.00\n\
+             1;b;1;01/01/0001;2025-07;1000000000000.00;-1,00\n\
+             1;b;1;2025/01/01;2025-07;-5;\n",
+        )
+        .unwrap();
+        let (a, b, c) = (Row::new(&t, 0), Row::new(&t, 1), Row::new(&t, 2));
+        assert_eq!(a.money(5).unwrap(), MAX_MONEY);
+        assert!(b.money(5).unwrap_err().message.contains("fora do limite"));
+        assert!(a.opt_amount(6).unwrap().is_some());
+        assert!(b.opt_amount(6).unwrap_err().message.contains("negativo"));
+        assert!(c.amount(5).unwrap_err().message.contains("negativo"));
+        assert_eq!(c.money(5).unwrap(), Decimal::from(-5));
+        assert!(a.date(3).unwrap_err().message.contains("inexistente"));
+        assert!(b.date(3).unwrap_err().message.contains("fora dos anos"));
+        assert!(c.date(3).unwrap_err().message.contains("use dd/mm/aaaa"));
     }
 
     #[test]

@@ -447,8 +447,10 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
             let length = 10 + rng.below(21);
             let start = chrono::NaiveDate::from_ymd_opt(c.year(), c.month(), start_day as u32);
             if let Some(start) = start {
-                let end = start + chrono::Days::new(length - 1);
+                // With 10 days of abono, at most 20 of gozo (CLT art. 143).
                 let abono = if rng.chance(200) { 10 } else { 0 };
+                let length = length.min(30 - abono);
+                let end = start + chrono::Days::new(length - 1);
                 let end_text = if damaged && rng.chance(500) {
                     "31/02/2025".to_owned()
                 } else {

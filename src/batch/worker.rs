@@ -14,7 +14,7 @@
 
 use super::{ChunkOut, Ctx, RejectSink};
 use crate::adapters::company::{col_funcionarios as cf, FieldError, InputFile, Row};
-use crate::adapters::output::render_employee;
+use crate::adapters::output::{render_employee, render_open_provisions, Buffers, OutputFile};
 use crate::domain::types::MarginShare;
 use crate::domain::{
     compute_month_with, ClosedMovement, Competencia, ComputeOptions, Employee, EmployeeMonth,
@@ -54,6 +54,7 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             &mut out.rejects,
             &format!("funcionário rejeitado: {reason}"),
         );
+        carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
         return;
     }
 
@@ -75,13 +76,32 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
                 &mut out.rejects,
                 &format!("funcionário rejeitado (funcionarios.csv linha {line}: {reason})"),
             );
+            carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
             return;
         }
     }
 
     let mut used: Used = std::mem::take(&mut out.scratch_used);
     used.clear();
-    build_month(ctx, slot, &mut month, &mut used, &mut out.rejects);
+    let refusal = build_month(ctx, slot, &mut month, &mut used, &mut out.rejects);
+    if let Some(refusal) = refusal {
+        let line = erow.line();
+        out.rejects
+            .table_row(employees, row, refusal.field, refusal.code, refusal.reason);
+        for &(file, r) in &used {
+            out.rejects.table_row(
+                ctx.table(file),
+                r as usize,
+                "",
+                "L008",
+                format!("funcionário não calculado (funcionarios.csv linha {line})"),
+            );
+        }
+        out.scratch_used = used;
+        out.scratch_month = Some(month);
+        carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
+        return;
+    }
     let options = ComputeOptions {
         formula_traces: false,
         explanations: false,
@@ -133,9 +153,57 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
                     format!("funcionário não calculado (funcionarios.csv linha {line})"),
                 );
             }
+            carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
         }
     }
     out.scratch_month = Some(month);
+}
+
+/// The fields of a `provisoes_abertas.csv` row: institution, origin, return, value.
+fn decode_provision<'t>(
+    row: &Row<'t>,
+) -> Result<(&'t str, Competencia, Competencia, Decimal), FieldError> {
+    Ok((
+        row.required(1)?,
+        row.competencia(2)?,
+        row.competencia(3)?,
+        row.amount(4)?,
+    ))
+}
+
+/// Copies the open 454 provisions of an employee who is not computed this month, unchanged, to
+/// the output `provisoes_abertas.csv` (the next month's input), so that no provision is lost
+/// while the employee's data is being fixed. Their rows are rejected all the same; rows that
+/// do not decode, name an unknown institution or repeat another are not copied.
+fn carry_open_provisions(ctx: &Ctx<'_>, slot: u32, matricula: &str, bufs: &mut Buffers) {
+    if !ctx.formats.csv {
+        return;
+    }
+    let table = ctx.table(InputFile::ProvisoesAbertas);
+    let rows = ctx.index.groups[InputFile::ProvisoesAbertas.index()].of(slot as usize);
+    let mut carried: Vec<OpenProvision> = Vec::new();
+    for &r in rows {
+        let row = Row::new(table, r as usize);
+        let decoded = decode_provision(&row);
+        let Ok((inst, origin, return_competencia, value)) = decoded else {
+            continue;
+        };
+        let repeated = carried.iter().any(|p| {
+            p.institution == inst
+                && p.origin == origin
+                && p.return_competencia == return_competencia
+        });
+        if repeated || unknown_institution(ctx, inst).is_some() {
+            continue;
+        }
+        carried.push(OpenProvision {
+            institution: inst.to_owned(),
+            origin,
+            return_competencia,
+            value,
+        });
+    }
+    render_open_provisions(bufs.of(OutputFile::ProvisoesAbertas), matricula, &carried);
 }
 
 /// Rejects every row of `slot` outside `funcionarios.csv`.
@@ -206,7 +274,7 @@ fn decode_employee(r: &Row<'_>, e: &mut Employee) -> Result<(), FieldError> {
         message: format!("categoria eSocial inválida '{category}'"),
     })?;
     let cpf = r.required(cf::CPF)?;
-    let salary = r.money(cf::SALARIO)?;
+    let salary = r.amount(cf::SALARIO)?;
     let birth_date = r.opt_date(cf::NASCIMENTO)?;
     let rg_issue_date = r.opt_date(cf::RG_EMISSAO)?;
     set_text(&mut e.matricula, r.text(cf::MATRICULA));
@@ -277,15 +345,28 @@ fn unknown_institution(ctx: &Ctx<'_>, id: &str) -> Option<String> {
     }
 }
 
+/// Why an employee whose rows decode cannot be computed this month (the reject of their
+/// `funcionarios.csv` row).
+struct Refusal {
+    field: &'static str,
+    code: &'static str,
+    reason: String,
+}
+
 /// Fills `month` (whose employee is already decoded) with the employee's other rows; `used`
 /// must come in empty and gets every row that is part of the month, ficha rows first.
+///
+/// Returns a [`Refusal`] when a rejected row leaves the month unknowable: a rescission row
+/// that does not decode, is repeated, or ends the contract before the competência. Computing
+/// such an employee as active would send a margin and a monthly 438 for someone who left.
 fn build_month(
     ctx: &Ctx<'_>,
     slot: u32,
     month: &mut EmployeeMonth,
     used: &mut Used,
     rejects: &mut RejectSink,
-) {
+) -> Option<Refusal> {
+    let mut refusal: Option<Refusal> = None;
     let c = ctx.competencia;
     let rows_of = |file: InputFile| {
         (
@@ -406,7 +487,9 @@ fn build_month(
     let (table, rows) = rows_of(InputFile::Parcelas);
     let contracts = &mut month.contracts;
     contracts.clear();
-    for &r in rows {
+    // Per contract, the competência of the row its balance comes from.
+    let mut balance_at: Vec<Option<Competencia>> = Vec::new();
+    for (n, &r) in rows.iter().enumerate() {
         let row = Row::new(table, r as usize);
         let decoded = (|| {
             Ok::<_, FieldError>((
@@ -414,8 +497,8 @@ fn build_month(
                 row.required(2)?,
                 row.opt_date(3)?,
                 row.competencia(4)?,
-                row.money(5)?,
-                row.opt_money(6)?,
+                row.amount(5)?,
+                row.opt_amount(6)?,
             ))
         })();
         let (inst, number, start, comp, value, balance) = match decoded {
@@ -429,11 +512,11 @@ fn build_month(
             rejects.table_row(table, r as usize, "instituicao", "L003", reason);
             continue;
         }
-        let k = match contracts
-            .iter_mut()
+        let i = match contracts
+            .iter()
             .position(|k| k.institution == inst && k.number == number)
         {
-            Some(i) => &mut contracts[i],
+            Some(i) => i,
             None => {
                 contracts.push(LoanContract {
                     number: number.to_owned(),
@@ -442,11 +525,45 @@ fn build_month(
                     installments: Vec::new(),
                     outstanding_balance: None,
                 });
-                contracts.last_mut().expect("just pushed")
+                balance_at.push(None);
+                contracts.len() - 1
             }
         };
+        let k = &mut contracts[i];
+        if k.installments.iter().any(|x| x.competencia == comp) {
+            // The first row of the same installment (rare path: rows are read again).
+            let first = rows[..n].iter().find(|&&f| {
+                let f = Row::new(table, f as usize);
+                f.text(1) == inst
+                    && f.text(2) == number
+                    && crate::adapters::company::parse_competencia_field(f.text(4)) == Some(comp)
+            });
+            let first = first.map_or(0, |&f| table.line(f as usize));
+            rejects.table_row(
+                table,
+                r as usize,
+                "competencia",
+                "L004",
+                format!(
+                    "parcela de {comp} do contrato {number} ({inst}) repetida (já na linha {first}): \
+                     informe uma linha por contrato e competência"
+                ),
+            );
+            continue;
+        }
         k.start = k.start.or(start);
-        k.outstanding_balance = balance.or(k.outstanding_balance);
+        // The balance is the one of the latest installment up to the competência, whatever the
+        // order of the rows.
+        if let Some(b) = balance {
+            let newer = match balance_at[i] {
+                None => true,
+                Some(at) => comp > at,
+            };
+            if comp <= c && newer {
+                k.outstanding_balance = Some(b);
+                balance_at[i] = Some(comp);
+            }
+        }
         k.installments.push(Installment {
             competencia: comp,
             value,
@@ -458,7 +575,7 @@ fn build_month(
     let (table, rows) = rows_of(InputFile::Distribuicoes);
     for &r in rows {
         let row = Row::new(table, r as usize);
-        let decoded = (|| Ok::<_, FieldError>((row.required(1)?, row.money(2)?)))();
+        let decoded = (|| Ok::<_, FieldError>((row.required(1)?, row.amount(2)?)))();
         match decoded {
             Err(e) => field_reject(rejects, &row, table, r, e),
             Ok((inst, percent)) => {
@@ -499,6 +616,10 @@ fn build_month(
                     );
                     continue;
                 }
+                if let Some((field, reason)) = implausible_vacation(start, end, abono_days) {
+                    rejects.table_row(table, r as usize, field, "L001", reason);
+                    continue;
+                }
                 vacations.push(Vacation {
                     start,
                     end,
@@ -514,37 +635,56 @@ fn build_month(
     let mut termination: Option<(Termination, u32)> = None;
     for &r in rows {
         let row = Row::new(table, r as usize);
-        let decoded = (|| Ok::<_, FieldError>((row.date(1)?, row.money(2)?, row.opt_money(3)?)))();
+        let decoded = (|| Ok::<_, FieldError>((row.date(1)?, row.money(2)?, row.opt_amount(3)?)))();
+        let line = table.line(r as usize);
         let (date, net, rd) = match decoded {
             Err(e) => {
+                refusal.get_or_insert(Refusal {
+                    field: "",
+                    code: "L009",
+                    reason: format!(
+                        "funcionário não calculado: a rescisão de rescisoes.csv linha {line} foi rejeitada ({}: {}); corrija-a e rode o lote de novo",
+                        e.column, e.message
+                    ),
+                });
                 field_reject(rejects, &row, table, r, e);
                 continue;
             }
             Ok(d) => d,
         };
-        if Competencia::of_date(date).ok() != Some(c) {
-            rejects.table_row(
-                table,
-                r as usize,
-                "data",
-                "L006",
-                format!(
-                    "desligamento em {} fora da competência {c}",
-                    date.format("%d/%m/%Y")
-                ),
-            );
+        let when = Competencia::of_date(date).ok();
+        if when != Some(c) {
+            let day = date.format("%d/%m/%Y");
+            let reason = if when.is_some_and(|w| w > c) {
+                format!("desligamento em {day}, depois da competência {c}: a linha vale para a competência do desligamento")
+            } else {
+                refusal.get_or_insert(Refusal {
+                    field: "",
+                    code: "L006",
+                    reason: format!(
+                        "funcionário desligado em {day} (rescisoes.csv linha {line}), antes da competência {c}: não entra no lote do mês"
+                    ),
+                });
+                format!("desligamento em {day}, antes da competência {c}")
+            };
+            rejects.table_row(table, r as usize, "data", "L006", reason);
             continue;
         }
         if let Some((_, first)) = &termination {
+            let first = table.line(*first as usize);
+            refusal.get_or_insert(Refusal {
+                field: "",
+                code: "L009",
+                reason: format!(
+                    "funcionário não calculado: duas rescisões na competência (rescisoes.csv linhas {first} e {line}); deixe só uma"
+                ),
+            });
             rejects.table_row(
                 table,
                 r as usize,
                 "data",
                 "L004",
-                format!(
-                    "segunda rescisão na competência (a primeira está na linha {})",
-                    table.line(*first as usize)
-                ),
+                format!("segunda rescisão na competência (a primeira está na linha {first})"),
             );
             continue;
         }
@@ -570,19 +710,29 @@ fn build_month(
     open_provisions.clear();
     for &r in rows {
         let row = Row::new(table, r as usize);
-        let decoded = (|| {
-            Ok::<_, FieldError>((
-                row.required(1)?,
-                row.competencia(2)?,
-                row.competencia(3)?,
-                row.money(4)?,
-            ))
-        })();
+        let decoded = decode_provision(&row);
         match decoded {
             Err(e) => field_reject(rejects, &row, table, r, e),
             Ok((inst, origin, return_competencia, value)) => {
                 if let Some(reason) = unknown_institution(ctx, inst) {
                     rejects.table_row(table, r as usize, "instituicao", "L003", reason);
+                    continue;
+                }
+                if open_provisions.iter().any(|p| {
+                    p.institution == inst
+                        && p.origin == origin
+                        && p.return_competencia == return_competencia
+                }) {
+                    rejects.table_row(
+                        table,
+                        r as usize,
+                        "competencia_origem",
+                        "L004",
+                        format!(
+                            "provisão de {inst} com origem {origin} e retorno {return_competencia} repetida: \
+                             informe uma linha por instituição e férias (some os valores)"
+                        ),
+                    );
                     continue;
                 }
                 open_provisions.push(OpenProvision {
@@ -597,4 +747,37 @@ fn build_month(
     }
 
     month.termination = termination.map(|(t, _)| t);
+    refusal
+}
+
+/// A vacation row that cannot be right (CLT arts. 130, 134 and 143): more than 30 days of gozo
+/// in one period, more than 10 days of abono pecuniário, or both over 30 days. The field and
+/// the reason.
+fn implausible_vacation(
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+    abono_days: u32,
+) -> Option<(&'static str, String)> {
+    let gozo = end.signed_duration_since(start).num_days() + 1;
+    if gozo > 30 {
+        return Some((
+            "fim",
+            format!("gozo de {gozo} dias: um período de férias tem no máximo 30 dias corridos (CLT art. 130)"),
+        ));
+    }
+    if abono_days > 10 {
+        return Some((
+            "dias_abono",
+            format!("abono pecuniário de {abono_days} dias: no máximo 10, um terço das férias (CLT art. 143)"),
+        ));
+    }
+    if gozo + i64::from(abono_days) > 30 {
+        return Some((
+            "dias_abono",
+            format!(
+                "gozo de {gozo} dias e abono de {abono_days} dias somam mais que os 30 dias de férias (CLT arts. 130 e 143)"
+            ),
+        ));
+    }
+    None
 }
