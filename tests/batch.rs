@@ -403,6 +403,27 @@ fn a_rejected_rescission_keeps_the_employee_out_and_their_provisions_open() {
 }
 
 #[test]
+fn an_unreadable_personal_date_withholds_the_margin_not_the_discounts() {
+    let company = scratch("nascimento");
+    copy_sample(&company);
+    edit(&company, "funcionarios.csv", ";10/01/1970;", ";31/04/1970;");
+    let (base, out) = (scratch("nascimento-base"), scratch("nascimento-saida"));
+    assert_eq!(batch(Path::new(SAMPLE), &base, &[]).status.code(), Some(0));
+    let run = batch(&company, &out, &[]);
+    assert_eq!(run.status.code(), Some(0));
+    let line = lines_with(&out, "resultado_funcionarios.csv", ";000101;");
+    assert_eq!(line.len(), 1);
+    assert!(line[0].contains(";dados_inconsistentes;"), "{line:?}");
+    assert!(lines_with(&out, "rejeitados.csv", "000101;L001;data").is_empty());
+    assert!(lines_with(&out, "ocorrencias.csv", "000101;D705;erro;dados_pessoais.data_nascimento;data de nascimento ilegível em funcionarios.csv (data_nascimento: data inexistente '31/04/1970'").len() == 1);
+    // Her installment is still discounted.
+    assert_eq!(
+        lines_with(&out, "contratos.csv", "000101;"),
+        lines_with(&base, "contratos.csv", "000101;")
+    );
+}
+
+#[test]
 fn a_broken_file_stops_the_run_and_writes_nothing() {
     let company = scratch("quebrada");
     copy_sample(&company);

@@ -61,7 +61,8 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
     // One month value per chunk, refilled for each employee: its strings and lists keep their
     // allocations from one employee to the next.
     let mut month = out.scratch_month.take().unwrap_or_else(|| empty_month(ctx));
-    match decode_employee(&erow, &mut month.employee) {
+    let mut unreadable = Unreadable::default();
+    match decode_employee(&erow, &mut month.employee, &mut unreadable) {
         Ok(()) => {}
         Err(e) => {
             out.scratch_month = Some(month);
@@ -107,7 +108,8 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
         explanations: false,
     };
     match compute_month_with(ctx.config, &month, options) {
-        Ok(result) => {
+        Ok(mut result) => {
+            unreadable.explain(&mut result.consistency);
             out.used[InputFile::Funcionarios.index()] += 1;
             for (file, _) in &used {
                 out.used[file.index()] += 1;
@@ -265,9 +267,38 @@ fn empty_month(ctx: &Ctx<'_>) -> EmployeeMonth {
     }
 }
 
+/// Optional personal dates of the employee row that were there but could not be read. The
+/// employee is computed as if they were missing — the consistency check then withholds the
+/// margin (SPEC §2.6) — and the check's issue says what was read instead of "não informada".
+#[derive(Default)]
+struct Unreadable {
+    /// (the consistency issue's field, the decoding error).
+    dates: [Option<(&'static str, FieldError)>; 2],
+}
+
+impl Unreadable {
+    fn explain(&self, issues: &mut [crate::domain::DomainIssue]) {
+        for (field, e) in self.dates.iter().flatten() {
+            if let Some(issue) = issues.iter_mut().find(|i| i.field == *field) {
+                issue.message = format!(
+                    "{} ilegível em funcionarios.csv ({}: {}): corrija a data",
+                    issue.message.trim_end_matches(" não informada"),
+                    e.column,
+                    e.message
+                );
+            }
+        }
+    }
+}
+
 /// Decodes the employee row into `e`, overwriting every field (the distribution is emptied,
-/// for [`build_month`] to fill).
-fn decode_employee(r: &Row<'_>, e: &mut Employee) -> Result<(), FieldError> {
+/// for [`build_month`] to fill). An optional date that does not decode is left empty and noted
+/// in `unreadable`; any other field that does not decode is the error.
+fn decode_employee(
+    r: &Row<'_>,
+    e: &mut Employee,
+    unreadable: &mut Unreadable,
+) -> Result<(), FieldError> {
     let category = r.uint(cf::CATEGORIA, 101)?;
     let category = u16::try_from(category).map_err(|_| FieldError {
         column: "categoria",
@@ -275,8 +306,14 @@ fn decode_employee(r: &Row<'_>, e: &mut Employee) -> Result<(), FieldError> {
     })?;
     let cpf = r.required(cf::CPF)?;
     let salary = r.amount(cf::SALARIO)?;
-    let birth_date = r.opt_date(cf::NASCIMENTO)?;
-    let rg_issue_date = r.opt_date(cf::RG_EMISSAO)?;
+    let mut date = |col: usize, field: &'static str, slot: usize| {
+        r.opt_date(col).unwrap_or_else(|err| {
+            unreadable.dates[slot] = Some((field, err));
+            None
+        })
+    };
+    let birth_date = date(cf::NASCIMENTO, "dados_pessoais.data_nascimento", 0);
+    let rg_issue_date = date(cf::RG_EMISSAO, "dados_pessoais.rg_data_emissao", 1);
     set_text(&mut e.matricula, r.text(cf::MATRICULA));
     set_text(&mut e.cpf, cpf);
     set_text(&mut e.name, r.text(cf::NOME));
