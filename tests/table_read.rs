@@ -357,8 +357,67 @@ fn any_file() -> impl Strategy<Value = InputFile> {
     ]
 }
 
+/// `bytes` with the first field of every data line between quotes (blank lines untouched).
+fn quote_first_fields(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut header_seen = false;
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        let content = line.strip_suffix(b"\r").unwrap_or(line);
+        if content.is_empty() || !header_seen {
+            header_seen |= !content.is_empty();
+            out.extend_from_slice(line);
+            continue;
+        }
+        let end = content
+            .iter()
+            .position(|&b| b == b';')
+            .unwrap_or(content.len());
+        out.push(b'"');
+        out.extend_from_slice(&line[..end]);
+        out.push(b'"');
+        out.extend_from_slice(&line[end..]);
+    }
+    out
+}
+
+#[test]
+fn an_unclosed_quote_stops_the_file_at_its_line() {
+    for (bytes, line) in [
+        (&b"matricula;inicio;fim\n\n\n1;\"2;3\n4;5;6\n"[..], 4),
+        (b"matricula;inicio;fim\r\n\r\n  \r\n1;\"2;3\r\n4;5\r\n", 4),
+        (b"matricula;inicio;fim\n\"1;2;3\n", 2),
+    ] {
+        let e = general(bytes, InputFile::Ferias).unwrap_err();
+        assert!(e.is_input());
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!("ferias.csv:{line}: aspas (\") sem fechamento")),
+            "{text}"
+        );
+    }
+    // A quoted line break with the right number of fields is a field like any other.
+    let t = general(
+        b"matricula;inicio;fim\n\"1\n2\";2;3\n4;5\n",
+        InputFile::Ferias,
+    )
+    .unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(t.short_rows, vec![(4, 2)]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn quoted_fields_give_the_same_table_and_lines(
+        (file, bytes) in any_file().prop_flat_map(|f| (Just(f), document(f)))
+    ) {
+        let quoted = quote_first_fields(&bytes);
+        same(&general(&quoted, file), &general(&bytes, file))?;
+    }
 
     #[test]
     fn fast_path_agrees_with_the_csv_crate(

@@ -418,6 +418,7 @@ impl Table {
         let mut csv = csv_reader(NewlineTap {
             inner: reader,
             offset: 0,
+            blank: true,
             newlines: newlines.clone(),
         });
         let mut record = csv::ByteRecord::new();
@@ -444,6 +445,8 @@ impl Table {
         let (map, width) = header_map(&record, header_line, file, path)?;
 
         while read(&mut csv, &mut record)? {
+            let start = record.position().map_or(0, |p| p.byte());
+            let first_line = lines.borrow_mut().content_line_at(start);
             let line = lines
                 .borrow_mut()
                 .line_at(csv.position().byte().saturating_sub(1));
@@ -454,6 +457,22 @@ impl Table {
                 return Err(format(line, NOT_UTF8.to_owned()));
             }
             if record.len() != width {
+                if memchr::memchr(b'\n', record.as_slice()).is_some() {
+                    // A quote opened and closed lines later (or never): the lines in between
+                    // would be lost as one short row. The file is broken, not the row.
+                    return Err(format(
+                        first_line,
+                        format!(
+                            "aspas (\") sem fechamento: o registro que começa nesta linha só termina {}, com {} campos em vez de {width}; feche as aspas ou remova-as",
+                            if line > first_line {
+                                format!("na linha {line}")
+                            } else {
+                                "no fim do arquivo".to_owned()
+                            },
+                            record.len()
+                        ),
+                    ));
+                }
                 table.short_rows.push((line32, record.len() as u32));
                 continue;
             }
@@ -1010,12 +1029,15 @@ fn store16(text: &mut [u8], at: usize, value: u128) {
     text[at..at + 16].copy_from_slice(&value.to_le_bytes());
 }
 
-/// Passes bytes through and notes where each line ends: csv's own line numbers do not count the
-/// blank lines it skips, and a rejected row must name its real line.
+/// Passes bytes through and notes where each line ends, and whether the line was blank (only
+/// a `\r`, or nothing): csv's own line numbers do not count the blank lines it skips, and a
+/// rejected row must name its real line.
 struct NewlineTap<R> {
     inner: R,
     offset: u64,
-    newlines: Rc<RefCell<VecDeque<u64>>>,
+    /// The line being passed has had nothing but `\r` so far.
+    blank: bool,
+    newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
 }
 
 impl<R: std::io::Read> std::io::Read for NewlineTap<R> {
@@ -1023,8 +1045,13 @@ impl<R: std::io::Read> std::io::Read for NewlineTap<R> {
         let n = self.inner.read(buf)?;
         let mut q = self.newlines.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' {
-                q.push_back(self.offset + i as u64);
+            match *b {
+                b'\n' => {
+                    q.push_back((self.offset + i as u64, self.blank));
+                    self.blank = true;
+                }
+                b'\r' => {}
+                _ => self.blank = false,
             }
         }
         self.offset += n as u64;
@@ -1036,14 +1063,31 @@ impl<R: std::io::Read> std::io::Read for NewlineTap<R> {
 /// last byte of each record (csv's position after reading it, minus one), which is the record's
 /// line unless a quoted field spans lines.
 struct Lines {
-    newlines: Rc<RefCell<VecDeque<u64>>>,
+    newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
     passed: u64,
 }
 
 impl Lines {
     fn line_at(&mut self, byte: u64) -> u64 {
         let mut q = self.newlines.borrow_mut();
-        while q.front().is_some_and(|&o| o < byte) {
+        while q.front().is_some_and(|&(o, _)| o < byte) {
+            q.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+
+    /// The first line at or after `byte` that is not blank: where a record that csv says starts
+    /// at `byte` (before the blank lines it skips) really starts.
+    fn content_line_at(&mut self, byte: u64) -> u64 {
+        self.line_at(byte);
+        let mut q = self.newlines.borrow_mut();
+        // After a `\r\n`, csv may place the next record on the `\n`.
+        if q.front().is_some_and(|&(o, _)| o == byte) {
+            q.pop_front();
+            self.passed += 1;
+        }
+        while q.front().is_some_and(|&(_, blank)| blank) {
             q.pop_front();
             self.passed += 1;
         }
