@@ -523,6 +523,25 @@ fn usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
+
+    // The company folder as the output folder would overwrite two inputs.
+    let company = scratch("mesma-pasta");
+    copy_sample(&company);
+    let run = batch(&company, &company, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("é a própria pasta da empresa"), "{stderr}");
+    assert_eq!(
+        read(&company.join("eventos.csv")),
+        read(&Path::new(SAMPLE).join("eventos.csv"))
+    );
+
+    // A missing configuration is the input's fault (exit 1), and says what to do.
+    std::fs::remove_file(company.join("configuracao.toml")).unwrap();
+    let run = batch(&company, &out.join("s"), &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("não tem configuracao.toml: crie-o"), "{stderr}");
 }
 
 #[test]

@@ -249,6 +249,14 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// A file the company folder must have is not there (exit code 1).
+    #[error("{path}: {message}")]
+    Missing {
+        /// Path.
+        path: PathBuf,
+        /// What is missing and what to do.
+        message: String,
+    },
     /// The configuration is invalid: every problem, one per line (exit code 1).
     #[error("{}", .issues.join("\n"))]
     Config {
@@ -330,6 +338,16 @@ impl Table {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !file.required() => {
                 return Ok(Table::empty(file));
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let columns: Vec<&str> = file.columns().iter().map(|c| c.name).collect();
+                return Err(LoadError::Missing {
+                    path,
+                    message: format!(
+                        "arquivo obrigatório ausente: crie-o com o cabeçalho {} (fixtures/README.md)",
+                        columns.join(";")
+                    ),
+                });
+            }
             Err(e) => {
                 return Err(LoadError::Io {
                     path,
@@ -337,7 +355,14 @@ impl Table {
                 })
             }
         };
-        let size = handle.metadata().map_or(0, |m| m.len());
+        let meta = handle.metadata().ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(LoadError::Io {
+                path,
+                message: "é uma pasta, não um arquivo CSV".to_owned(),
+            });
+        }
+        let size = meta.map_or(0, |m| m.len());
         if size >= u64::from(u32::MAX) {
             // Too big for the in-memory path (and for the table's offsets): the general reader
             // streams it and names the line where it stops fitting.
@@ -1110,6 +1135,12 @@ pub fn io_message(e: &std::io::Error) -> String {
         K::NotFound => "arquivo ou pasta não encontrado".to_owned(),
         K::PermissionDenied => "permissão negada".to_owned(),
         K::InvalidData => "o arquivo não está em UTF-8 (salve-o como CSV UTF-8)".to_owned(),
+        K::AlreadyExists => "já existe um arquivo com esse nome (esperava-se uma pasta)".to_owned(),
+        _ if e.raw_os_error() == Some(20) => {
+            "um dos componentes do caminho é um arquivo, não uma pasta".to_owned()
+        }
+        _ if e.raw_os_error() == Some(21) => "é uma pasta, não um arquivo".to_owned(),
+        _ if e.raw_os_error() == Some(28) => "disco cheio".to_owned(),
         _ => format!("erro de leitura/escrita: {e}"),
     }
 }

@@ -74,6 +74,12 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
         });
     }
     let config_path = dir.join(CONFIG_FILE);
+    if !config_path.exists() {
+        return Err(LoadError::Missing {
+            path: config_path,
+            message: "a pasta da empresa não tem configuracao.toml: crie-o (modelo comentado em fixtures/domain/config.example.toml)".to_owned(),
+        });
+    }
     let (config, tables) = rayon::join(
         || load_config(&config_path),
         || {
@@ -150,6 +156,9 @@ pub enum BatchError {
     /// The accounting identity failed: a bug, reported rather than hidden.
     #[error("conferência falhou: {0}")]
     Accounting(String),
+    /// The options cannot work together (exit code 2).
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Rows accounted for in one input file.
@@ -439,6 +448,16 @@ pub struct Summary {
 
 /// Runs the month for the company in `dir`: reads, computes, writes into `options.output`.
 pub fn run(dir: &Path, options: &BatchOptions) -> Result<Summary, BatchError> {
+    // Two outputs (eventos.csv, provisoes_abertas.csv) have the names of inputs.
+    if let (Ok(a), Ok(b)) = (dir.canonicalize(), options.output.canonicalize()) {
+        if a == b {
+            return Err(BatchError::Usage(format!(
+                "a pasta de saída {} é a própria pasta da empresa: eventos.csv e provisoes_abertas.csv de saída sobrescreveriam os de entrada; use outra pasta, por exemplo --saida {}",
+                options.output.display(),
+                dir.join("saida").display()
+            )));
+        }
+    }
     let started = std::time::Instant::now();
     let company = load(dir)?;
     timing("leitura", started);
