@@ -424,6 +424,29 @@ fn an_unreadable_personal_date_withholds_the_margin_not_the_discounts() {
 }
 
 #[test]
+fn a_row_with_the_wrong_width_keeps_its_matricula() {
+    let company = scratch("largura");
+    copy_sample(&company);
+    // Bruno's employee row gets one field too many.
+    edit(&company, "funcionarios.csv", "000102;", "000102;;");
+    let out = scratch("largura-saida");
+    let run = batch(&company, &out, &[]);
+    assert_eq!(run.status.code(), Some(0));
+    let rejects = lines_with(&out, "rejeitados.csv", "000102");
+    assert!(
+        rejects[0].starts_with(
+            "funcionarios.csv;3;;000102;L007;\"linha com 14 campos, o cabeçalho tem 13"
+        ),
+        "{rejects:?}"
+    );
+    // His other rows are rejected with him, not as an unknown matrícula.
+    assert!(rejects.len() > 1);
+    for r in &rejects[1..] {
+        assert!(r.contains(";000102;L008;funcionário rejeitado (funcionarios.csv linha 3: linha com 14 campos)"), "{r}");
+    }
+}
+
+#[test]
 fn a_broken_file_stops_the_run_and_writes_nothing() {
     let company = scratch("quebrada");
     copy_sample(&company);
@@ -541,7 +564,10 @@ fn usage_errors_exit_2() {
     let run = batch(&company, &out.join("s"), &[]);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("não tem configuracao.toml: crie-o"), "{stderr}");
+    assert!(
+        stderr.contains("não tem configuracao.toml: crie-o"),
+        "{stderr}"
+    );
 }
 
 #[test]

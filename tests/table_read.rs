@@ -58,6 +58,14 @@ fn fields(t: &Table) -> Vec<Vec<&str>> {
         .collect()
 }
 
+/// (line, fields, matrícula) of each short row.
+fn short(t: &Table) -> Vec<(u32, u32, &str)> {
+    t.short_rows
+        .iter()
+        .map(|r| (r.line, r.fields, r.matricula.as_str()))
+        .collect()
+}
+
 fn lines(t: &Table) -> Vec<u32> {
     (0..t.len()).map(|r| t.line(r)).collect()
 }
@@ -128,7 +136,8 @@ fn short_and_long_rows() {
     let bytes = b"matricula;inicio;fim\n1;2;3\n1;2\n\n4;5;6;7\n 8 ;9;10\n";
     let t = fast(bytes, InputFile::Ferias, 4).unwrap();
     assert_eq!(t.rows_read, 4);
-    assert_eq!(t.short_rows, vec![(3, 2), (5, 4)]);
+    assert_eq!(short(&t), vec![(3, 2, "1"), (5, 4, "4")]);
+    assert_eq!(t.header_width, 3);
     assert_eq!(lines(&t), vec![2, 6]);
     agree(bytes, InputFile::Ferias).unwrap();
 }
@@ -225,10 +234,16 @@ fn read_from_a_folder() {
     assert_eq!(t, expected);
     assert_eq!(t.len(), 50_000);
     assert_eq!(t.field(49_999, 0), "0049999");
-    // An absent optional file has no rows; an absent required one is an I/O error.
+    // An absent optional file has no rows; an absent required one is the input's fault, and
+    // the message gives the header to create it with.
     assert!(Table::read(&dir, InputFile::Parcelas).unwrap().is_empty());
     let e = Table::read(&dir, InputFile::Funcionarios).unwrap_err();
-    assert!(!e.is_input(), "{e}");
+    assert!(e.is_input(), "{e}");
+    assert!(
+        e.to_string()
+            .contains("crie-o com o cabeçalho matricula;cpf;"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -405,7 +420,7 @@ fn an_unclosed_quote_stops_the_file_at_its_line() {
     )
     .unwrap();
     assert_eq!(t.len(), 1);
-    assert_eq!(t.short_rows, vec![(4, 2)]);
+    assert_eq!(short(&t), vec![(4, 2, "4")]);
 }
 
 proptest! {

@@ -280,12 +280,27 @@ pub struct Table {
     pub file: InputFile,
     /// Data rows read (header excluded, empty lines skipped), including [`Table::short_rows`].
     pub rows_read: u64,
-    /// Rows whose number of fields differs from the header's: (line, fields found).
-    pub short_rows: Vec<(u32, u32)>,
+    /// Rows whose number of fields differs from the header's.
+    pub short_rows: Vec<ShortRow>,
+    /// Fields of the header (the width every row must have).
+    pub header_width: u32,
     ncols: usize,
     data: String,
     ends: Vec<u32>,
     lines: Vec<u32>,
+}
+
+/// A row whose number of fields differs from the header's: it cannot be read by column, but it
+/// is rejected with its line and, when it has one, its matrícula.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortRow {
+    /// Line in the file.
+    pub line: u32,
+    /// Fields found.
+    pub fields: u32,
+    /// The field at the matrícula's position in the header (trimmed), empty when the row is too
+    /// short to have it.
+    pub matricula: String,
 }
 
 impl Table {
@@ -295,6 +310,7 @@ impl Table {
             file,
             rows_read: 0,
             short_rows: Vec::new(),
+            header_width: file.columns().len() as u32,
             ncols: file.columns().len(),
             data: String::new(),
             ends: Vec::new(),
@@ -468,6 +484,7 @@ impl Table {
             .borrow_mut()
             .line_at(csv.position().byte().saturating_sub(1));
         let (map, width) = header_map(&record, header_line, file, path)?;
+        table.header_width = width as u32;
 
         while read(&mut csv, &mut record)? {
             let start = record.position().map_or(0, |p| p.byte());
@@ -498,7 +515,15 @@ impl Table {
                         ),
                     ));
                 }
-                table.short_rows.push((line32, record.len() as u32));
+                let matricula = map[COL_MATRICULA]
+                    .and_then(|pos| record.get(pos))
+                    .map(|f| String::from_utf8_lossy(f.trim_ascii()).into_owned())
+                    .unwrap_or_default();
+                table.short_rows.push(ShortRow {
+                    line: line32,
+                    fields: record.len() as u32,
+                    matricula,
+                });
                 continue;
             }
             for slot in &map {
@@ -618,7 +643,7 @@ struct Parsed {
     /// Row lines written (relative to the chunk's first line, 0-based).
     lines: usize,
     /// Rows with the wrong number of fields (relative lines).
-    short_rows: Vec<(u32, u32)>,
+    short_rows: Vec<ShortRow>,
     /// Records seen.
     rows_read: u64,
 }
@@ -697,6 +722,7 @@ fn parse_fast(
     // Join the chunks: each one's text, field ends and lines move down to follow the previous
     // one's (never up, so nothing is overwritten before it moves).
     let mut table = Table::empty(file);
+    table.header_width = width as u32;
     let (mut data_at, mut ends_at, mut lines_at) = (0usize, 0usize, 0usize);
     let (mut ends_from, mut lines_from) = (0usize, 0usize);
     let mut line = first_line;
@@ -724,7 +750,10 @@ fn parse_fast(
         }
         table
             .short_rows
-            .extend(chunk.short_rows.iter().map(|&(l, n)| (l + line, n)));
+            .extend(chunk.short_rows.into_iter().map(|mut r| {
+                r.line += line;
+                r
+            }));
         table.rows_read += chunk.rows_read;
         data_at += chunk.data;
         ends_at += chunk.ends;
@@ -962,7 +991,29 @@ impl Rows<'_> {
             check_fields = true;
         }
         if self.fields != self.width {
-            self.out.short_rows.push((self.line, self.fields as u32));
+            // The matrícula, when the row reaches its position (among the first `;` noted).
+            let matricula = self.map[COL_MATRICULA]
+                .filter(|&k| k < self.fields && k <= MAX_COLUMNS)
+                .map(|k| {
+                    let a = if k == 0 {
+                        start
+                    } else {
+                        self.separators[k - 1] + 1
+                    };
+                    let b = if k + 1 == self.fields {
+                        end
+                    } else {
+                        self.separators.get(k).copied().unwrap_or(end)
+                    };
+                    let (a, b) = trim_span(text, a, b);
+                    String::from_utf8_lossy(&text[a..b]).into_owned()
+                })
+                .unwrap_or_default();
+            self.out.short_rows.push(ShortRow {
+                line: self.line,
+                fields: self.fields as u32,
+                matricula,
+            });
             return Ok(());
         }
         // Field `k` of the line, as a range of `text`.
@@ -1449,7 +1500,14 @@ mod tests {
         .unwrap();
         assert_eq!(t.rows_read, 3);
         assert_eq!(t.len(), 2);
-        assert_eq!(t.short_rows, vec![(3, 2)]);
+        assert_eq!(
+            t.short_rows,
+            vec![ShortRow {
+                line: 3,
+                fields: 2,
+                matricula: "1".into()
+            }]
+        );
         assert_eq!(t.line(1), 5);
     }
 

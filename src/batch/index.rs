@@ -137,10 +137,26 @@ impl Index {
             })
             .collect();
         drop(lookup);
+        // Employees whose row has the wrong number of fields are rejected with it (L007): their
+        // other rows say so, rather than that the matrícula is unknown.
+        let broken: HashMap<&str, &crate::adapters::company::ShortRow> = employees
+            .short_rows
+            .iter()
+            .filter(|r| !r.matricula.is_empty())
+            .map(|r| (r.matricula.as_str(), r))
+            .collect();
         let mut groups = Vec::with_capacity(tables.len());
         for (table, (g, unknown)) in tables.iter().zip(grouped) {
             for r in unknown {
                 let m = table.field(r, COL_MATRICULA);
+                if let Some(short) = broken.get(m) {
+                    let reason = format!(
+                        "funcionário rejeitado (funcionarios.csv linha {}: linha com {} campos)",
+                        short.line, short.fields
+                    );
+                    rejects.table_row(table, r, "", "L008", reason);
+                    continue;
+                }
                 let reason = if m.is_empty() {
                     "matrícula vazia".to_owned()
                 } else {

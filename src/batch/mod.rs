@@ -476,15 +476,18 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     let c = options.competencia;
     let mut rejects = RejectSink::new(c);
     for table in &company.tables {
-        let width = table.file.columns().len();
-        for &(line, found) in &table.short_rows {
+        let width = table.header_width;
+        for short in &table.short_rows {
             rejects.row(
                 table.file,
-                line,
+                short.line,
                 "",
-                "",
+                &short.matricula,
                 "L007",
-                format!("linha com {found} campos; o cabeçalho tem outro número (separador ';', {width} colunas conhecidas)"),
+                format!(
+                    "linha com {} campos, o cabeçalho tem {width}: confira o separador ';' e os campos vazios",
+                    short.fields
+                ),
             );
         }
     }
@@ -728,7 +731,7 @@ fn render_summary(s: &Summary) -> String {
     let x = &s.totals;
     let _ = writeln!(
         t,
-        "Funcionários: {} calculados, {} rejeitados (rejeitados.csv).",
+        "Funcionários: {} calculados, {} linhas de funcionarios.csv rejeitadas (rejeitados.csv).",
         x.computed, s.employees_rejected
     );
     let _ = writeln!(
