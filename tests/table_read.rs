@@ -122,12 +122,16 @@ fn invalid_utf8_names_its_line() {
 }
 
 #[test]
-fn record_utf8_only_when_joined() {
-    // The general path judges a record on its fields joined: `\xc3` + `\xa9` is "é", so the
-    // record is kept, but each half alone is not UTF-8 and reads as empty.
-    let bytes = b"matricula;inicio;fim\n1\xc3;\xa9;3\n";
-    let t = fast(bytes, InputFile::Ferias, 1).unwrap();
-    assert_eq!(fields(&t), vec![vec!["", "", "3", ""]]);
+fn a_character_cut_by_a_separator_is_not_utf8() {
+    // `\xc3` + `\xa9` is "é", but cut in two by a `;` neither field is UTF-8: the file stops
+    // at that line rather than read the fields as something else.
+    let bytes = b"matricula;inicio;fim\n1;2;3\n1\xc3;\xa9;3\n";
+    let e = fast(bytes, InputFile::Ferias, 1).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("ferias.csv:3: o arquivo não está em UTF-8"),
+        "{e}"
+    );
     agree(bytes, InputFile::Ferias).unwrap();
 }
 

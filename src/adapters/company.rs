@@ -495,7 +495,9 @@ impl Table {
             let line32 = u32::try_from(line)
                 .map_err(|_| format(line, "arquivo grande demais".to_owned()))?;
             table.rows_read += 1;
-            if std::str::from_utf8(record.as_slice()).is_err() {
+            // Field by field: a character cut in two by a `;` is not UTF-8 either (the record's
+            // bytes joined would be).
+            if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
                 return Err(format(line, NOT_UTF8.to_owned()));
             }
             if record.len() != width {
@@ -576,8 +578,9 @@ fn empty_file(file: InputFile, path: &Path) -> Result<Table, LoadError> {
     Ok(Table::empty(file))
 }
 
-/// Checks the header (every name known, none repeated, every required one present) and maps
-/// each of the file's columns to its position in the header: the map and the header's width.
+/// Checks the header (every name known, none repeated, every required one present; a column
+/// without a name is ignored) and maps each of the file's columns to its position in the header:
+/// the map and the header's width.
 fn header_map(
     record: &csv::ByteRecord,
     header_line: u64,
@@ -595,6 +598,10 @@ fn header_map(
         let name = std::str::from_utf8(raw)
             .map_err(|_| format("cabeçalho não está em UTF-8".to_owned()))?;
         let name = name.trim_start_matches('\u{feff}').trim().to_lowercase();
+        if name.is_empty() {
+            // A column without a name (a spreadsheet's trailing `;`): its fields are ignored.
+            continue;
+        }
         let Some(c) = columns.iter().position(|c| c.name == name) else {
             let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
             return Err(format(format!(
@@ -978,17 +985,10 @@ impl Rows<'_> {
             return Ok(());
         }
         self.out.rows_read += 1;
-        // A record that is not UTF-8 but whose fields joined are is kept, and a field that is
-        // not UTF-8 alone reads as empty (as on the general path).
-        let mut check_fields = false;
+        // A line that is not UTF-8 stops the file, even when its fields joined would be (a
+        // character cut in two by a `;`): no field is read as something else.
         if self.non_ascii && std::str::from_utf8(&text[start..end]).is_err() {
-            self.scratch.clear();
-            self.scratch
-                .extend(text[start..end].iter().filter(|&&b| b != b';'));
-            if std::str::from_utf8(&self.scratch).is_err() {
-                return Err(self.line);
-            }
-            check_fields = true;
+            return Err(self.line);
         }
         if self.fields != self.width {
             // The matrícula, when the row reaches its position (among the first `;` noted).
@@ -1036,10 +1036,8 @@ impl Rows<'_> {
                 if let Some(pos) = *slot {
                     let (a, b) = span(pos);
                     let (a, b) = trim_span(text, a, b);
-                    if !check_fields || std::str::from_utf8(&text[a..b]).is_ok() {
-                        copy_down(text, a, b, w);
-                        w += b - a;
-                    }
+                    copy_down(text, a, b, w);
+                    w += b - a;
                 }
                 // The chunk is under 4 GiB.
                 *end = w as u32;
@@ -1052,10 +1050,8 @@ impl Rows<'_> {
                     let (a, b) = span(pos);
                     let (a, b) = trim_span(&self.scratch, a - start, b - start);
                     let field = &self.scratch[a..b];
-                    if !check_fields || std::str::from_utf8(field).is_ok() {
-                        text[w..w + field.len()].copy_from_slice(field);
-                        w += field.len();
-                    }
+                    text[w..w + field.len()].copy_from_slice(field);
+                    w += field.len();
                 }
                 *end = w as u32;
             }
@@ -1425,6 +1421,21 @@ mod tests {
 
     fn table(file: InputFile, text: &str) -> Result<Table, LoadError> {
         Table::from_reader(text.as_bytes(), file, Path::new(file.file_name()))
+    }
+
+    #[test]
+    fn columns_without_a_name_are_ignored() {
+        let text = "matricula;inicio;fim;\n1;20/07/2025;08/08/2025;\n2;x;y\n";
+        let general = table(InputFile::Ferias, text).unwrap();
+        let fast = Table::from_bytes_fast(text.as_bytes(), InputFile::Ferias, Path::new("f"), 1)
+            .unwrap()
+            .unwrap();
+        for t in [general, fast] {
+            assert_eq!(t.header_width, 4);
+            assert_eq!(t.len(), 1);
+            assert_eq!(t.field(0, 2), "08/08/2025");
+            assert_eq!(t.short_rows.len(), 1);
+        }
     }
 
     #[test]
