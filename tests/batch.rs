@@ -534,6 +534,38 @@ fn an_invalid_configuration_is_reported_with_its_file() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("configuracao.toml: erro["), "{stderr}");
     assert!(stderr.contains("rateio.fator"), "{stderr}");
+
+    // A formula's error is placed in the TOML file, with its place in the formula too.
+    std::fs::write(
+        company.join("configuracao.toml"),
+        text.replace(
+            "ENTAO LIQUIDOFF(ANO-1,12,PERIODO) * 0.3",
+            "ENTAO LIQUIDOFF(ANO-1,12,PERIODO) * * 0.3",
+        ),
+    )
+    .unwrap();
+    let run = batch(&company, &out, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("configuracao.toml:11:37: erro[E001] margem.formula (linha 2, coluna 37 da fórmula): sintaxe inválida"),
+        "{stderr}"
+    );
+
+    // TOML's own errors, in Portuguese and on one line.
+    std::fs::write(
+        company.join("configuracao.toml"),
+        text.replace("[rateio]", "[rateio]\nfatr = \"3\""),
+    )
+    .unwrap();
+    let run = batch(&company, &out, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("campo desconhecido `fatr` (aceitos: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[test]

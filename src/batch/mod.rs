@@ -117,6 +117,8 @@ fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
                         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
                     if at_position {
                         format!("{name}:{}: erro[{}] {}", i.field, i.code, i.message)
+                    } else if let Some(m) = formula_message(&text, &i.field, &i.code, &i.message) {
+                        format!("{name}:{m}")
                     } else {
                         format!("{name}: erro[{}] {}: {}", i.code, i.field, i.message)
                     }
@@ -124,6 +126,60 @@ fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
                 .collect(),
         }
     })
+}
+
+/// A formula's diagnostic (`FIELD:LINE:COL: erro[CODE]: TEXT`) placed in the TOML file:
+/// `TOML_LINE:TOML_COL: erro[CODE] FIELD (linha L, coluna C da fórmula): TEXT`. `None` when the
+/// message is not such a diagnostic or the formula's text cannot be found verbatim in the file
+/// (written with escapes, say).
+fn formula_message(toml_text: &str, field: &str, code: &str, message: &str) -> Option<String> {
+    let rest = message.strip_prefix(field)?.strip_prefix(':')?;
+    let mut parts = rest.splitn(3, ':');
+    let line: usize = parts.next()?.parse().ok()?;
+    let col: usize = parts.next()?.parse().ok()?;
+    let text = parts
+        .next()?
+        .trim_start()
+        .strip_prefix(&format!("erro[{code}]:"))?
+        .trim_start();
+    let source = toml_string(toml_text, field)?;
+    let start = toml_text.find(&source)?;
+    if toml_text[start + 1..].contains(&source) {
+        return None;
+    }
+    let before = &toml_text[..start];
+    let start_line = before.matches('\n').count() + 1;
+    let start_col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (at_line, at_col) = if line == 1 {
+        (start_line, start_col + col - 1)
+    } else {
+        (start_line + line - 1, col)
+    };
+    Some(format!(
+        "{at_line}:{at_col}: erro[{code}] {field} (linha {line}, coluna {col} da fórmula): {text}"
+    ))
+}
+
+/// The string at `field` (`a.b`, `a[2].b`) of a TOML document.
+fn toml_string(toml_text: &str, field: &str) -> Option<String> {
+    let doc: toml::Table = toml::from_str(toml_text).ok()?;
+    let mut value: Option<&toml::Value> = None;
+    for part in field.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, i)) => (k, Some(i.strip_suffix(']')?.parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        let table = match value {
+            None => &doc,
+            Some(v) => v.as_table()?,
+        };
+        let mut v = table.get(key)?;
+        if let Some(i) = index {
+            v = v.as_array()?.get(i)?;
+        }
+        value = Some(v);
+    }
+    value?.as_str().map(str::to_owned)
 }
 
 /// Options of [`run`].

@@ -366,6 +366,45 @@ pub fn required_kind(calc_code: u16) -> Option<(EventKind, bool)> {
     }
 }
 
+/// The TOML reader's message in Portuguese, on one line: the usual shapes translated, any
+/// other kept as it is (inside "sintaxe TOML: …").
+fn toml_message(message: &str) -> String {
+    let one_line = message.trim().replace('\n', "; ");
+    let (head, tail) = match one_line.split_once(", expected ") {
+        Some((h, t)) => (h, Some(t)),
+        None => (one_line.as_str(), None),
+    };
+    let expected = |t: &str| {
+        t.strip_prefix("one of ")
+            .map_or_else(|| t.to_owned(), str::to_owned)
+    };
+    if let Some(name) = head.strip_prefix("unknown field ") {
+        return match tail {
+            Some(t) => format!("campo desconhecido {name} (aceitos: {})", expected(t)),
+            None => format!("campo desconhecido {name}"),
+        };
+    }
+    if let Some(name) = head.strip_prefix("unknown variant ") {
+        return match tail {
+            Some(t) => format!("valor desconhecido {name} (aceitos: {})", expected(t)),
+            None => format!("valor desconhecido {name}"),
+        };
+    }
+    if let Some(name) = head.strip_prefix("missing field ") {
+        return format!("falta o campo obrigatório {name}");
+    }
+    if let Some(name) = head.strip_prefix("duplicate key ") {
+        return format!("chave {name} repetida");
+    }
+    if let Some(found) = head.strip_prefix("invalid type: ") {
+        return match tail {
+            Some(t) => format!("tipo inválido: {found}, esperado {t}"),
+            None => format!("tipo inválido: {found}"),
+        };
+    }
+    format!("sintaxe TOML: {one_line} (confira colchetes, aspas e '=' na linha indicada)")
+}
+
 impl Config {
     /// Parses the TOML text. A syntax or shape error is one issue naming line and column.
     pub fn from_toml_str(text: &str) -> Result<Config, Vec<DomainIssue>> {
@@ -382,7 +421,7 @@ impl Config {
             vec![DomainIssue::error(
                 "D100",
                 place,
-                format!("configuração ilegível: {}", e.message()),
+                format!("configuração ilegível: {}", toml_message(e.message())),
             )]
         })
     }
