@@ -578,6 +578,32 @@ fn usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
+    // Usage errors in Portuguese, with the usage line.
+    let run = Command::new(BIN)
+        .args([
+            "batch",
+            SAMPLE,
+            "--competencia",
+            "2026-01",
+            "--formato",
+            "xml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.starts_with("erro de uso: valor inválido 'xml' para --formato <FORMATO> (aceitos: csv, jsonl, ambos)"),
+        "{stderr}"
+    );
+    let run = Command::new(BIN).args(["batch", "--foo"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.starts_with("erro de uso: argumento desconhecido '--foo'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Uso: consignado batch"), "{stderr}");
 
     // The company folder as the output folder would overwrite two inputs.
     let company = scratch("mesma-pasta");

@@ -116,9 +116,14 @@ enum Command {
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help, --version.
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return EXIT_OK;
+        }
+        Err(e) => {
+            eprintln!("{}", usage_error(&e));
+            return EXIT_USAGE;
         }
     };
     match cli.command {
@@ -151,4 +156,72 @@ pub fn run() -> i32 {
             defeituosas,
         } => batch_cmds::generate(funcionarios, semente, &saida, &competencia, defeituosas),
     }
+}
+
+/// A usage error in Portuguese: what is wrong, the usage line, where to find help. The shapes
+/// clap reports are translated; any other keeps clap's own text.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind: ContextKind| -> Option<String> {
+        match e.get(kind)? {
+            ContextValue::String(s) => Some(s.clone()),
+            ContextValue::Strings(v) => Some(v.join(", ")),
+            ContextValue::StyledStr(s) => Some(s.to_string()),
+            ContextValue::StyledStrs(v) => Some(
+                v.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ContextValue::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("argumento desconhecido '{arg}'"),
+        ErrorKind::InvalidSubcommand => format!(
+            "subcomando desconhecido '{}' (use check, eval, fmt, test, batch ou gerar)",
+            text(ContextKind::InvalidSubcommand).unwrap_or(arg)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("faltam argumentos obrigatórios: {arg}")
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "falta o subcomando (check, eval, fmt, test, batch ou gerar)".to_owned()
+        }
+        ErrorKind::InvalidValue => {
+            let value = text(ContextKind::InvalidValue).unwrap_or_default();
+            match text(ContextKind::ValidValue) {
+                Some(valid) => {
+                    format!("valor inválido '{value}' para {arg} (aceitos: {valid})")
+                }
+                None => format!("valor inválido '{value}' para {arg}"),
+            }
+        }
+        ErrorKind::ValueValidation => format!(
+            "valor inválido '{}' para {arg}",
+            text(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} não pode ser usado junto com {}",
+            text(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("número de valores errado para {arg}")
+        }
+        _ => {
+            let raw = e.to_string();
+            let first = raw.lines().next().unwrap_or_default();
+            first.strip_prefix("error: ").unwrap_or(first).to_owned()
+        }
+    };
+    let mut out = format!("erro de uso: {what}");
+    if let Some(usage) = text(ContextKind::Usage) {
+        let usage = usage.trim().replacen("Usage:", "Uso:", 1);
+        out.push_str("\n\n");
+        out.push_str(&usage.replace("[OPTIONS]", "[OPÇÕES]"));
+    }
+    out.push_str("\n\nMais informações: consignado --help, ou consignado SUBCOMANDO --help");
+    out
 }
