@@ -1305,6 +1305,28 @@ impl<'t> Row<'t> {
         Ok(v)
     }
 
+    /// A percentage from 0 to 100. Besides money's forms, one `.` or one `,` is always the
+    /// decimal separator (`33.333` and `33,333` are 33,333 %: a percentage has no thousands).
+    pub fn percent(&self, col: usize) -> FieldResult<Decimal> {
+        let raw = self.required(col)?;
+        let t = raw.strip_suffix('%').unwrap_or(raw).trim_end();
+        let separators = t.bytes().filter(|&b| b == b'.' || b == b',').count();
+        let plain = separators == 1
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+        let v = if plain {
+            t.replace(',', ".")
+                .parse::<Decimal>()
+                .map_err(|_| self.err(col, format!("percentual inválido '{raw}'")))?
+        } else {
+            self.money_text(col, t)?
+        };
+        if v.is_sign_negative() && !v.is_zero() || v > Decimal::ONE_HUNDRED {
+            return Err(self.err(col, format!("percentual '{raw}' fora de 0 a 100")));
+        }
+        Ok(v)
+    }
+
     /// Competência `AAAA-MM`.
     pub fn competencia(&self, col: usize) -> FieldResult<Competencia> {
         let t = self.required(col)?;
@@ -1459,6 +1481,22 @@ mod tests {
         assert!(a.date(3).unwrap_err().message.contains("inexistente"));
         assert!(b.date(3).unwrap_err().message.contains("fora dos anos"));
         assert!(c.date(3).unwrap_err().message.contains("use dd/mm/aaaa"));
+    }
+
+    #[test]
+    fn percentages() {
+        let t = table(
+            InputFile::Distribuicoes,
+            "matricula;instituicao;percentual\n1;a;33.333\n1;a;33,334\n1;a;50%\n1;a;100,5\n1;a;-1\n1;a;1.2.3\n",
+        )
+        .unwrap();
+        let p = |r: usize| Row::new(&t, r).percent(2);
+        assert_eq!(p(0).unwrap().to_string(), "33.333");
+        assert_eq!(p(1).unwrap().to_string(), "33.334");
+        assert_eq!(p(2).unwrap(), Decimal::from(50));
+        assert!(p(3).unwrap_err().message.contains("fora de 0 a 100"));
+        assert!(p(4).unwrap_err().message.contains("fora de 0 a 100"));
+        assert!(p(5).is_err());
     }
 
     #[test]

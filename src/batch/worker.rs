@@ -425,7 +425,7 @@ fn build_month(
         let decoded = (|| {
             Ok::<_, FieldError>((
                 row.competencia(1)?,
-                i64::from(row.uint(2, ctx.periodo as u32)?),
+                i64::from(row.uint(2, u32::try_from(ctx.periodo).unwrap_or(u32::MAX))?),
                 row.money(3)?,
                 row.opt_money(4)?,
             ))
@@ -473,7 +473,7 @@ fn build_month(
         let decoded = (|| {
             Ok::<_, FieldError>((
                 row.competencia(1)?,
-                i64::from(row.uint(2, ctx.periodo as u32)?),
+                i64::from(row.uint(2, u32::try_from(ctx.periodo).unwrap_or(u32::MAX))?),
                 row.required(3)?,
                 row.event_kind(4)?,
                 row.money(5)?,
@@ -612,7 +612,7 @@ fn build_month(
     let (table, rows) = rows_of(InputFile::Distribuicoes);
     for &r in rows {
         let row = Row::new(table, r as usize);
-        let decoded = (|| Ok::<_, FieldError>((row.required(1)?, row.amount(2)?)))();
+        let decoded = (|| Ok::<_, FieldError>((row.required(1)?, row.percent(2)?)))();
         match decoded {
             Err(e) => field_reject(rejects, &row, table, r, e),
             Ok((inst, percent)) => {

@@ -816,6 +816,12 @@ impl Config {
                     "periodo",
                     format!("número do período da folha mensal deve ser positivo, não {p}"),
                 ));
+            } else if p > 9999 {
+                issues.push(DomainIssue::error(
+                    "D145",
+                    "periodo",
+                    format!("número do período da folha mensal {p} grande demais (até 9999)"),
+                ));
             }
         }
         if let Some(list) = &self.elegibilidade.categorias {
