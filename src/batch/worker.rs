@@ -8,7 +8,12 @@
 //!   "Uma parcela … não foi inserida"); an employee row that does not decode, or a matrícula
 //!   repeated in `funcionarios.csv`, rejects the employee and all their rows.
 //! - When the domain refuses the employee's month, the employee row carries the domain's
-//!   reasons and every other row of theirs is rejected as "funcionário não calculado".
+//!   reasons and every other row of theirs is rejected as "funcionário não calculado". So does
+//!   a rejected rescission (unreadable, repeated, or before the competência): the month of an
+//!   employee who may have left is not guessed.
+//! - Nothing is summed that an institution sends once: a repeated installment (institution,
+//!   contract, competência) or open provision (institution, origin, return) is rejected.
+//! - The open provisions of an employee not computed are carried to the output unchanged.
 //! - The movement of the competência is the ficha's row of that competência and the monthly
 //!   period (`periodo` of the configuration, 1 if unset); every ficha row is also history.
 
