@@ -87,6 +87,25 @@ fn accounting(summary: &str) -> Vec<(String, u64, u64, u64)> {
         .collect()
 }
 
+/// Runs the batch and expects success; returns the summary printed on stdout.
+fn batch_ok(company: &Path, out: &Path) -> String {
+    let run = batch(company, out, &[]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8(run.stdout).unwrap()
+}
+
+/// Every file of the summary: rows read = used + rejected.
+fn assert_accounted(summary: &str) {
+    for (name, read_, used, rejected) in accounting(summary) {
+        assert_eq!(read_, used + rejected, "{name}");
+    }
+}
+
 #[test]
 fn sample_company_matches_its_expected_outputs() {
     let out = scratch("exemplo");
@@ -199,13 +218,7 @@ fn a_damaged_row_is_rejected_with_its_reason_and_nothing_else_changes() {
 
     let (base, damaged) = (scratch("base"), scratch("avariada-saida"));
     assert_eq!(batch(Path::new(SAMPLE), &base, &[]).status.code(), Some(0));
-    let run = batch(&company, &damaged, &[]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let summary = batch_ok(&company, &damaged);
 
     let rejects = read(&damaged.join("rejeitados.csv"));
     assert!(
@@ -231,10 +244,7 @@ fn a_damaged_row_is_rejected_with_its_reason_and_nothing_else_changes() {
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert!(changed[0].1.starts_with("2026-01;000102;"), "{changed:?}");
     assert!(changed[0].1.contains(";500.00;500.00;0.00;"), "{changed:?}");
-    let rows = accounting(&String::from_utf8(run.stdout).unwrap());
-    for (name, read_, used, rejected) in &rows {
-        assert_eq!(*read_, used + rejected, "{name}");
-    }
+    assert_accounted(&summary);
 }
 
 /// Appends `lines` to the sample's `file` in `company`.
@@ -293,13 +303,7 @@ fn rows_that_would_change_the_money_are_rejected_not_guessed() {
     );
     let (base, out) = (scratch("dinheiro-base"), scratch("dinheiro-saida"));
     assert_eq!(batch(Path::new(SAMPLE), &base, &[]).status.code(), Some(0));
-    let run = batch(&company, &out, &[]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let summary = batch_ok(&company, &out);
     let rejects = read(&out.join("rejeitados.csv"));
     for want in [
         "parcelas.csv;16;competencia;000102;L004;parcela de 01/2026 do contrato 2002 (banco_b) repetida (já na linha 4)",
@@ -321,10 +325,7 @@ fn rows_that_would_change_the_money_are_rejected_not_guessed() {
         lines_with(&out, "provisoes.csv", "000112;"),
         lines_with(&base, "provisoes.csv", "000112;")
     );
-    let rows = accounting(&String::from_utf8(run.stdout).unwrap());
-    for (name, read_, used, rejected) in &rows {
-        assert_eq!(*read_, used + rejected, "{name}");
-    }
+    assert_accounted(&summary);
 }
 
 #[test]
@@ -345,13 +346,7 @@ fn the_balance_is_the_latest_up_to_the_competencia_whatever_the_order() {
          000106;banco_b;2006;01/03/2023;2025-12;800.00;9800.00",
     );
     let out = scratch("saldo-saida");
-    let run = batch(&company, &out, &[]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_accounted(&batch_ok(&company, &out));
     let lines = lines_with(&out, "descontos.csv", "000106;rescisao;442;banco_b");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains(";9000.00;"), "{lines:?}");
@@ -363,13 +358,7 @@ fn a_rejected_rescission_keeps_the_employee_out_and_their_provisions_open() {
     copy_sample(&company);
     edit(&company, "rescisoes.csv", "15/01/2026", "2026-1-15");
     let out = scratch("rescisao-saida");
-    let run = batch(&company, &out, &[]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let summary = batch_ok(&company, &out);
     // Not computed as an active employee: no margin, no 438, no result line.
     for file in ["resultado_funcionarios.csv", "margens.csv", "descontos.csv"] {
         assert!(lines_with(&out, file, "000106").is_empty(), "{file}");
@@ -396,10 +385,7 @@ fn a_rejected_rescission_keeps_the_employee_out_and_their_provisions_open() {
         rejects.contains("funcionarios.csv;7;;000106;L006;funcionário desligado em 20/12/2025 (rescisoes.csv linha 2), antes da competência 01/2026"),
         "{rejects}"
     );
-    let rows = accounting(&String::from_utf8(run.stdout).unwrap());
-    for (name, read_, used, rejected) in &rows {
-        assert_eq!(*read_, used + rejected, "{name}");
-    }
+    assert_accounted(&summary);
 }
 
 #[test]

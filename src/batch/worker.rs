@@ -91,21 +91,9 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
     used.clear();
     let refusal = build_month(ctx, slot, &mut month, &mut used, &mut out.rejects);
     if let Some(refusal) = refusal {
-        let line = erow.line();
-        out.rejects
-            .table_row(employees, row, refusal.field, refusal.code, refusal.reason);
-        for &(file, r) in &used {
-            out.rejects.table_row(
-                ctx.table(file),
-                r as usize,
-                "",
-                "L008",
-                format!("funcionário não calculado (funcionarios.csv linha {line})"),
-            );
-        }
+        not_computed(ctx, slot, refusal, &used, out);
         out.scratch_used = used;
         out.scratch_month = Some(month);
-        carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
         return;
     }
     let options = ComputeOptions {
@@ -136,34 +124,43 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             } else {
                 errors
             };
-            let code = shown.first().map_or("D900", |i| i.code.as_str()).to_owned();
-            let field = shown.first().map_or(String::new(), |i| i.field.clone());
             let reason = shown
                 .iter()
                 .map(|i| format!("{} ({}): {}", i.code, i.field, i.message))
                 .collect::<Vec<_>>()
                 .join(" | ");
-            out.rejects.table_row(
-                employees,
-                row,
-                &field,
-                &code,
-                format!("funcionário não calculado: {reason}"),
-            );
-            let line = erow.line();
-            for (file, r) in used {
-                out.rejects.table_row(
-                    ctx.table(file),
-                    r as usize,
-                    "",
-                    "L008",
-                    format!("funcionário não calculado (funcionarios.csv linha {line})"),
-                );
-            }
-            carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
+            let refusal = Refusal {
+                field: shown.first().map_or("", |i| i.field.as_str()),
+                code: shown.first().map_or("D900", |i| i.code.as_str()),
+                reason: format!("funcionário não calculado: {reason}"),
+            };
+            not_computed(ctx, slot, refusal, &used, out);
+            out.scratch_used = used;
         }
     }
     out.scratch_month = Some(month);
+}
+
+/// An employee whose rows decode but whose month is not computed: their `funcionarios.csv`
+/// row carries the reason, every row of `used` is rejected with it (`L008`), and their open
+/// provisions go on to next month's file.
+fn not_computed(ctx: &Ctx<'_>, slot: u32, refusal: Refusal<'_>, used: &Used, out: &mut ChunkOut) {
+    let employees = ctx.table(InputFile::Funcionarios);
+    let row = ctx.index.slots[slot as usize] as usize;
+    out.rejects
+        .table_row(employees, row, refusal.field, refusal.code, refusal.reason);
+    let line = employees.line(row);
+    for &(file, r) in used {
+        out.rejects.table_row(
+            ctx.table(file),
+            r as usize,
+            "",
+            "L008",
+            format!("funcionário não calculado (funcionarios.csv linha {line})"),
+        );
+    }
+    let matricula = employees.field(row, crate::adapters::company::COL_MATRICULA);
+    carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
 }
 
 /// The fields of a `provisoes_abertas.csv` row: institution, origin, return, value.
@@ -389,9 +386,9 @@ fn unknown_institution(ctx: &Ctx<'_>, id: &str) -> Option<String> {
 
 /// Why an employee whose rows decode cannot be computed this month (the reject of their
 /// `funcionarios.csv` row).
-struct Refusal {
-    field: &'static str,
-    code: &'static str,
+struct Refusal<'a> {
+    field: &'a str,
+    code: &'a str,
     reason: String,
 }
 
@@ -407,8 +404,8 @@ fn build_month(
     month: &mut EmployeeMonth,
     used: &mut Used,
     rejects: &mut RejectSink,
-) -> Option<Refusal> {
-    let mut refusal: Option<Refusal> = None;
+) -> Option<Refusal<'static>> {
+    let mut refusal: Option<Refusal<'static>> = None;
     let c = ctx.competencia;
     let rows_of = |file: InputFile| {
         (
