@@ -198,6 +198,7 @@ fn quotes_and_lone_cr_use_the_general_path() {
         &b"matricula;inicio;fim\n\"1\n2\";2;3\n4;5;6\n"[..],
         b"matricula;inicio;fim\n1;2;3\r4;5;6\n7;8;9\n",
         b"matricula;inicio;fim\n1;2;3\n4;5;6\r",
+        b"\"matricula\";inicio;fim\r1;2;3\n",
     ] {
         for chunks in [1, 2, bytes.len()] {
             assert!(Table::from_bytes_fast(
@@ -215,7 +216,7 @@ fn quotes_and_lone_cr_use_the_general_path() {
         .unwrap();
     }
     // A quoted header with the data plain: the header is the csv crate's anyway.
-    agree(b"\"matricula\";inicio;fim\r1;2;3\n", InputFile::Ferias).unwrap();
+    agree(b"\"matricula\";inicio;fim\n1;2;3\n", InputFile::Ferias).unwrap();
 }
 
 #[test]
@@ -403,6 +404,20 @@ fn quote_first_fields(bytes: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn lone_cr_line_endings_count_lines() {
+    // Old Mac exports end lines with `\r` alone.
+    let bytes = b"matricula;inicio;fim\r1;2;3\r\r4;5\r6;7;8\r";
+    let t = general(bytes, InputFile::Ferias).unwrap();
+    assert_eq!(lines(&t), vec![2, 5]);
+    assert_eq!(short(&t), vec![(4, 2, "4")]);
+    same(
+        &Table::from_bytes(bytes, InputFile::Ferias, path(InputFile::Ferias)),
+        &Ok(t),
+    )
+    .unwrap();
+}
+
+#[test]
 fn an_unclosed_quote_stops_the_file_at_its_line() {
     for (bytes, line) in [
         (&b"matricula;inicio;fim\n\n\n1;\"2;3\n4;5;6\n"[..], 4),
@@ -417,14 +432,24 @@ fn an_unclosed_quote_stops_the_file_at_its_line() {
             "{text}"
         );
     }
-    // A quoted line break with the right number of fields is a field like any other.
-    let t = general(
+    // A quote closed on a later line is no better: no column holds a line break, and the two
+    // lines would be read as one row.
+    let e = general(
         b"matricula;inicio;fim\n\"1\n2\";2;3\n4;5\n",
         InputFile::Ferias,
     )
-    .unwrap();
-    assert_eq!(t.len(), 1);
-    assert_eq!(short(&t), vec![(4, 2, "4")]);
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("ferias.csv:2: aspas (\") sem fechamento: o registro que começa nesta linha só termina na linha 3"),
+        "{e}"
+    );
+    let e = general(b"matricula;inicio;fim\n1;2;\"3\n4;5;6\n", InputFile::Ferias).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("só termina no fim do arquivo; feche as aspas ou remova-as"),
+        "{e}"
+    );
 }
 
 proptest! {

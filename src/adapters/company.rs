@@ -460,6 +460,7 @@ impl Table {
             inner: reader,
             offset: 0,
             blank: true,
+            cr: None,
             newlines: newlines.clone(),
         });
         let mut record = csv::ByteRecord::new();
@@ -484,6 +485,7 @@ impl Table {
             .borrow_mut()
             .line_at(csv.position().byte().saturating_sub(1));
         let (map, width) = header_map(&record, header_line, file, path)?;
+        let min_width = min_width(&map);
         table.header_width = width as u32;
 
         while read(&mut csv, &mut record)? {
@@ -500,23 +502,24 @@ impl Table {
             if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
                 return Err(format(line, NOT_UTF8.to_owned()));
             }
-            if record.len() != width {
-                if memchr::memchr(b'\n', record.as_slice()).is_some() {
-                    // A quote opened and closed lines later (or never): the lines in between
-                    // would be lost as one short row. The file is broken, not the row.
-                    return Err(format(
-                        first_line,
-                        format!(
-                            "aspas (\") sem fechamento: o registro que começa nesta linha só termina {}, com {} campos em vez de {width}; feche as aspas ou remova-as",
-                            if line > first_line {
-                                format!("na linha {line}")
-                            } else {
-                                "no fim do arquivo".to_owned()
-                            },
-                            record.len()
-                        ),
-                    ));
-                }
+            if memchr::memchr(b'\n', record.as_slice()).is_some() {
+                // A quote opened on one line and closed on a later one (or never): the lines
+                // in between would be read as one row, or lost in one field. No column of these
+                // files holds a line break, so the file is broken, not the row.
+                let at_end = !csv.read_byte_record(&mut record).unwrap_or(true);
+                return Err(format(
+                    first_line,
+                    format!(
+                        "aspas (\") sem fechamento: o registro que começa nesta linha só termina {}; feche as aspas ou remova-as",
+                        if at_end {
+                            "no fim do arquivo".to_owned()
+                        } else {
+                            format!("na linha {line}")
+                        },
+                    ),
+                ));
+            }
+            if record.len() < min_width || record.len() > width {
                 let matricula = map[COL_MATRICULA]
                     .and_then(|pos| record.get(pos))
                     .map(|f| String::from_utf8_lossy(f.trim_ascii()).into_owned())
@@ -576,6 +579,12 @@ fn empty_file(file: InputFile, path: &Path) -> Result<Table, LoadError> {
         });
     }
     Ok(Table::empty(file))
+}
+
+/// The fewest fields a row may have: up to the last named column (unnamed columns at the end
+/// of the header, a spreadsheet's trailing `;`, may be absent from the rows).
+fn min_width(map: &[Option<usize>]) -> usize {
+    map.iter().flatten().max().map_or(1, |&p| p + 1)
 }
 
 /// Checks the header (every name known, none repeated, every required one present; a column
@@ -680,6 +689,13 @@ fn parse_fast(
             _ => return Err(bytes),
         }
     };
+    // A lone `\r` before the data (a line end for the general path's line numbers): the
+    // general path counts the lines.
+    let lone_cr =
+        memchr::memchr_iter(b'\r', &bytes[..header_end]).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    if lone_cr {
+        return Err(bytes);
+    }
     // The line of the header's last byte, as `Lines::line_at` counts it.
     let header_line = memchr::memchr_iter(b'\n', &bytes[..header_end - 1]).count() as u64 + 1;
     let (map, width) = match header_map(&record, header_line, file, path) {
@@ -865,9 +881,8 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
 /// each row's fields (trimmed, in [`InputFile::columns`] order) at the start of `text` itself,
 /// their ends (relative to `text`) in `ends` and their lines (0-based in the chunk) in `lines`.
 ///
-/// A record's UTF-8 is judged as the general path does: on its fields joined, without the
-/// separators; `Err` holds the line of the first record that is not UTF-8. Only lines with a
-/// byte above 127 are checked (ASCII is UTF-8).
+/// A line that is not UTF-8 is an error, as on the general path; `Err` holds the line of the
+/// first one. Only lines with a byte above 127 are checked (ASCII is UTF-8).
 fn parse_chunk(
     text: &mut [u8],
     map: &[Option<usize>],
@@ -888,6 +903,7 @@ fn parse_chunk(
         fields: 1,
         scratch: Vec::new(),
         non_ascii: false,
+        min_width: min_width(map),
         map,
         in_order,
         width,
@@ -948,6 +964,8 @@ struct Rows<'a> {
     map: &'a [Option<usize>],
     in_order: bool,
     width: usize,
+    /// See [`min_width`].
+    min_width: usize,
     ends: &'a mut [u32],
     lines: &'a mut [u32],
     /// Current line, 0-based in the chunk.
@@ -990,7 +1008,7 @@ impl Rows<'_> {
         if self.non_ascii && std::str::from_utf8(&text[start..end]).is_err() {
             return Err(self.line);
         }
-        if self.fields != self.width {
+        if self.fields < self.min_width || self.fields > self.width {
             // The matrícula, when the row reaches its position (among the first `;` noted).
             let matricula = self.map[COL_MATRICULA]
                 .filter(|&k| k < self.fields && k <= MAX_COLUMNS)
@@ -1020,7 +1038,7 @@ impl Rows<'_> {
         let separators = &self.separators;
         let span = |k: usize| {
             let a = if k == 0 { start } else { separators[k - 1] + 1 };
-            let b = if k + 1 == self.width {
+            let b = if k + 1 == self.fields {
                 end
             } else {
                 separators[k]
@@ -1109,6 +1127,8 @@ struct NewlineTap<R> {
     offset: u64,
     /// The line being passed has had nothing but `\r` so far.
     blank: bool,
+    /// A `\r` just seen, whose next byte tells whether it ends a line alone.
+    cr: Option<u64>,
     newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
 }
 
@@ -1117,12 +1137,21 @@ impl<R: std::io::Read> std::io::Read for NewlineTap<R> {
         let n = self.inner.read(buf)?;
         let mut q = self.newlines.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
-            match *b {
-                b'\n' => {
-                    q.push_back((self.offset + i as u64, self.blank));
+            let at = self.offset + i as u64;
+            // A `\r` not followed by `\n` ends a line too (old Mac exports): csv reads it as
+            // a record's end, so it counts as one for line numbers.
+            if let Some(cr) = self.cr.take() {
+                if *b != b'\n' {
+                    q.push_back((cr, self.blank));
                     self.blank = true;
                 }
-                b'\r' => {}
+            }
+            match *b {
+                b'\n' => {
+                    q.push_back((at, self.blank));
+                    self.blank = true;
+                }
+                b'\r' => self.cr = Some(at),
                 _ => self.blank = false,
             }
         }
@@ -1447,16 +1476,19 @@ mod tests {
 
     #[test]
     fn columns_without_a_name_are_ignored() {
-        let text = "matricula;inicio;fim;\n1;20/07/2025;08/08/2025;\n2;x;y\n";
+        // Rows with or without the trailing `;`; a row short of a named column is short.
+        let text = "matricula;inicio;fim;\n1;20/07/2025;08/08/2025;\n2;x;y\n3;z\n";
         let general = table(InputFile::Ferias, text).unwrap();
         let fast = Table::from_bytes_fast(text.as_bytes(), InputFile::Ferias, Path::new("f"), 1)
             .unwrap()
             .unwrap();
         for t in [general, fast] {
             assert_eq!(t.header_width, 4);
-            assert_eq!(t.len(), 1);
+            assert_eq!(t.len(), 2);
             assert_eq!(t.field(0, 2), "08/08/2025");
+            assert_eq!(t.field(1, 2), "y");
             assert_eq!(t.short_rows.len(), 1);
+            assert_eq!(t.short_rows[0].line, 4);
         }
     }
 

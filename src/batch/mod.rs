@@ -144,7 +144,7 @@ fn formula_message(toml_text: &str, field: &str, code: &str, message: &str) -> O
         .trim_start();
     let source = toml_string(toml_text, field)?;
     let start = toml_text.find(&source)?;
-    if toml_text[start + 1..].contains(&source) {
+    if toml_text.matches(source.as_str()).nth(1).is_some() {
         return None;
     }
     let before = &toml_text[..start];
