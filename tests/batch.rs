@@ -433,6 +433,103 @@ fn a_row_with_the_wrong_width_keeps_its_matricula() {
 }
 
 #[test]
+fn employees_of_a_line_of_the_wrong_width() {
+    let company = scratch("largura2");
+    copy_sample(&company);
+    // Luiz (000112, an open provision) gets a field too many: rejected, provision carried.
+    edit(&company, "funcionarios.csv", "000112;", "000112;;");
+    // A second, short line for Bruno: he is repeated, not computed from the other line.
+    append(
+        &company,
+        "funcionarios.csv",
+        "000102;11111111111;Outro Bruno\n",
+    );
+    let out = scratch("largura2-saida");
+    assert_accounted(&batch_ok(&company, &out));
+    let rejects = read(&out.join("rejeitados.csv"));
+    assert!(
+        rejects.contains("funcionarios.csv;3;matricula;000102;L004;matrícula '000102' repetida em funcionarios.csv (linhas 3, 17)"),
+        "{rejects}"
+    );
+    assert!(lines_with(&out, "resultado_funcionarios.csv", ";000102;").is_empty());
+    assert!(rejects.contains("provisoes_abertas.csv;3;;000112;L008;funcionário rejeitado (funcionarios.csv linha 13: linha com 14 campos)"), "{rejects}");
+    assert_eq!(
+        lines_with(&out, "provisoes_abertas.csv", "000112"),
+        ["000112;banco_b;2025-12;2026-01;160.00"]
+    );
+}
+
+#[test]
+fn rows_around_the_rescission_and_repeats_name_the_right_lines() {
+    let company = scratch("linhas");
+    copy_sample(&company);
+    // A rescission of a later month, even unreadable otherwise, is only that line's problem.
+    append(&company, "rescisoes.csv", "000101;15/03/2026;abc;\n");
+    // The first of Bruno's banco_b installments unreadable, then two copies of it.
+    edit(
+        &company,
+        "parcelas.csv",
+        "000102;banco_b;2002;10/05/2022;2026-01;500.00;",
+        "000102;banco_b;2002;10/05/2022;2026-01;abc;",
+    );
+    append(
+        &company,
+        "parcelas.csv",
+        "000102;banco_b;2002;10/05/2022;2026-01;500.00;\n000102;banco_b;2002;10/05/2022;2026-01;500.00;\n",
+    );
+    let out = scratch("linhas-saida");
+    assert_accounted(&batch_ok(&company, &out));
+    let rejects = read(&out.join("rejeitados.csv"));
+    assert!(rejects.contains("rescisoes.csv;3;data;000101;L006;desligamento em 15/03/2026, depois da competência 01/2026"), "{rejects}");
+    assert_eq!(
+        lines_with(&out, "resultado_funcionarios.csv", ";000101;").len(),
+        1
+    );
+    assert!(rejects.contains("parcelas.csv;17;competencia;000102;L004;parcela de 01/2026 do contrato 2002 (banco_b) repetida (já na linha 16)"), "{rejects}");
+}
+
+#[test]
+fn a_header_with_a_trailing_separator_reads_rows_with_or_without_it() {
+    let company = scratch("ponto-e-virgula");
+    copy_sample(&company);
+    edit(
+        &company,
+        "parcelas.csv",
+        "valor;saldo_devedor\n",
+        "valor;saldo_devedor;\n",
+    );
+    let (base, out) = (scratch("pv-base"), scratch("pv-saida"));
+    batch_ok(Path::new(SAMPLE), &base);
+    batch_ok(&company, &out);
+    for name in ["contratos.csv", "descontos.csv", "rejeitados.csv"] {
+        assert_eq!(read(&out.join(name)), read(&base.join(name)), "{name}");
+    }
+}
+
+#[test]
+fn json_lines_only_still_carries_the_open_provisions() {
+    let out = scratch("so-jsonl");
+    let run = batch(Path::new(SAMPLE), &out, &["--formato", "jsonl"]);
+    assert_eq!(run.status.code(), Some(0));
+    let base = scratch("so-jsonl-base");
+    batch_ok(Path::new(SAMPLE), &base);
+    assert_eq!(
+        read(&out.join("provisoes_abertas.csv")),
+        read(&base.join("provisoes_abertas.csv"))
+    );
+    // And another company's folder is never an output folder.
+    let other = scratch("outra-empresa");
+    copy_sample(&other);
+    let run = batch(Path::new(SAMPLE), &other, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("é a pasta de uma empresa"));
+    assert_eq!(
+        read(&other.join("eventos.csv")),
+        read(&Path::new(SAMPLE).join("eventos.csv"))
+    );
+}
+
+#[test]
 fn a_broken_file_stops_the_run_and_writes_nothing() {
     let company = scratch("quebrada");
     copy_sample(&company);

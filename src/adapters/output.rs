@@ -48,7 +48,8 @@ pub enum OutputFile {
     Provisoes,
     /// `eventos.csv`: every event value to post in the payroll.
     Eventos,
-    /// `provisoes_abertas.csv`: 454 provisions to return later (input of the next month).
+    /// `provisoes_abertas.csv`: 454 provisions to return later (input of the next month,
+    /// written whatever the formats).
     ProvisoesAbertas,
     /// `ocorrencias.csv`: warnings, consistency violations, ineligibility, rateio problems.
     Ocorrencias,
@@ -474,6 +475,9 @@ pub fn render_employee(
         Eligibility::NaoElegivel { mensagem, .. } => Some(mensagem.as_str()),
     };
 
+    // Next month's input: written whatever the formats.
+    render_open_provisions(out.of(OutputFile::ProvisoesAbertas), m, &r.open_provisions);
+
     if formats.csv {
         // `competencia;matricula;` starts most lines: escaped once per employee.
         let mut prefix = std::mem::take(&mut out.prefix);
@@ -617,8 +621,6 @@ pub fn render_employee(
             push_money(b, e.value);
             b.push(b'\n');
         }
-
-        render_open_provisions(out.of(OutputFile::ProvisoesAbertas), m, &r.open_provisions);
 
         let b = out.of(OutputFile::Ocorrencias);
         if let Some(msg) = ineligible {

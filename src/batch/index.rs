@@ -60,6 +60,11 @@ pub(crate) struct Index {
     pub slots: Vec<u32>,
     /// Slots whose matrícula appears on more than one line, with the extra rows (sorted).
     pub duplicates: Vec<(u32, u32)>,
+    /// Slots whose matrícula is also on a line of the wrong width, with that line (sorted).
+    pub short_duplicates: Vec<(u32, u32)>,
+    /// Rows of `provisoes_abertas.csv` of employees whose only line has the wrong width
+    /// (rejected), grouped by matrícula in file order: carried to the output unchanged.
+    pub orphan_provisions: Vec<u32>,
     /// Per table (by [`InputFile::index`]); the employees table's entry is unused.
     pub groups: Vec<Groups>,
 }
@@ -72,6 +77,15 @@ impl Index {
             .iter()
             .take_while(move |(s, _)| *s == slot)
             .map(|(_, r)| *r)
+    }
+
+    /// The lines of the wrong width of `funcionarios.csv` with the same matrícula as `slot`.
+    pub fn short_duplicates(&self, slot: u32) -> impl Iterator<Item = u32> + '_ {
+        let start = self.short_duplicates.partition_point(|(s, _)| *s < slot);
+        self.short_duplicates[start..]
+            .iter()
+            .take_while(move |(s, _)| *s == slot)
+            .map(|(_, l)| *l)
     }
 
     /// Builds the index; rows that belong to no employee go to `rejects`.
@@ -137,14 +151,29 @@ impl Index {
             })
             .collect();
         drop(lookup);
-        // Employees whose row has the wrong number of fields are rejected with it (L007): their
-        // other rows say so, rather than that the matrícula is unknown.
-        let broken: HashMap<&str, &crate::adapters::company::ShortRow> = employees
+        // A line of the wrong width (rejected, L007) whose matrícula is an employee's makes
+        // that employee repeated; any other is an employee rejected with it: their other rows
+        // say so, rather than that the matrícula is unknown.
+        let mut short_duplicates = Vec::new();
+        let mut broken: HashMap<&str, &crate::adapters::company::ShortRow> = HashMap::new();
+        for short in employees
             .short_rows
             .iter()
             .filter(|r| !r.matricula.is_empty())
-            .map(|r| (r.matricula.as_str(), r))
-            .collect();
+        {
+            let m = short.matricula.as_str();
+            let at = slots.partition_point(|&row| employees.field(row as usize, COL_MATRICULA) < m);
+            match slots.get(at) {
+                Some(&row) if employees.field(row as usize, COL_MATRICULA) == m => {
+                    short_duplicates.push((at as u32, short.line));
+                }
+                _ => {
+                    broken.entry(m).or_insert(short);
+                }
+            }
+        }
+        short_duplicates.sort_unstable();
+        let mut orphan_provisions: Vec<(&str, u32)> = Vec::new();
         let mut groups = Vec::with_capacity(tables.len());
         for (table, (g, unknown)) in tables.iter().zip(grouped) {
             for r in unknown {
@@ -155,6 +184,9 @@ impl Index {
                         short.line, short.fields
                     );
                     rejects.table_row(table, r, "", "L008", reason);
+                    if table.file == InputFile::ProvisoesAbertas {
+                        orphan_provisions.push((m, r as u32));
+                    }
                     continue;
                 }
                 let reason = if m.is_empty() {
@@ -166,9 +198,13 @@ impl Index {
             }
             groups.push(g);
         }
+        // By matrícula, file order within one (the sort is stable).
+        orphan_provisions.sort_by_key(|&(m, _)| m);
         Index {
             slots,
             duplicates,
+            short_duplicates,
+            orphan_provisions: orphan_provisions.into_iter().map(|(_, r)| r).collect(),
             groups,
         }
     }

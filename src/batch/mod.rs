@@ -32,7 +32,7 @@ pub mod generator;
 mod index;
 mod worker;
 
-use crate::adapters::company::{InputFile, LoadError, Table, CONFIG_FILE};
+use crate::adapters::company::{InputFile, LoadError, Table, COL_MATRICULA, CONFIG_FILE};
 use crate::adapters::output::{
     self, Buffers, Formats, OutputFile, RejectRecord, MESSAGES_TXT, REJECTS_CSV, REJECTS_HEADER,
     REJECTS_JSONL, SUMMARY_TXT,
@@ -514,6 +514,15 @@ pub fn run(dir: &Path, options: &BatchOptions) -> Result<Summary, BatchError> {
             )));
         }
     }
+    // Nor any other company's folder: the outputs would overwrite or remove its inputs.
+    for input in [CONFIG_FILE, InputFile::Funcionarios.file_name()] {
+        if options.output.join(input).exists() {
+            return Err(BatchError::Usage(format!(
+                "a pasta de saída {} tem {input}: é a pasta de uma empresa, e os arquivos de saída sobrescreveriam os de entrada; use uma pasta só para a saída",
+                options.output.display()
+            )));
+        }
+    }
     let started = std::time::Instant::now();
     let company = load(dir)?;
     timing("leitura", started);
@@ -642,6 +651,29 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
             p.extend(recycled);
         }
         pending = computed;
+    }
+    // Open provisions of employees whose only line could not be read: after everyone else's.
+    if !index.orphan_provisions.is_empty() {
+        let table = &company.tables[InputFile::ProvisoesAbertas.index()];
+        let mut bufs = Buffers::default();
+        let orphans = &index.orphan_provisions;
+        let mut start = 0;
+        while start < orphans.len() {
+            let m = table.field(orphans[start] as usize, COL_MATRICULA);
+            let end = start
+                + orphans[start..]
+                    .iter()
+                    .take_while(|&&r| table.field(r as usize, COL_MATRICULA) == m)
+                    .count();
+            worker::carry_provision_rows(
+                &ctx,
+                &orphans[start..end],
+                m,
+                bufs.of(OutputFile::ProvisoesAbertas),
+            );
+            start = end;
+        }
+        sink.write_chunk(&bufs)?;
     }
     progress.finish_and_clear();
     if std::env::var_os("CONSIGNADO_TEMPOS").is_some() {
@@ -887,7 +919,12 @@ impl OutputSink {
             done: false,
         };
         for f in OutputFile::ALL {
-            if (f.is_jsonl() && !formats.jsonl) || (!f.is_jsonl() && !formats.csv) {
+            let wanted = match f {
+                OutputFile::ProvisoesAbertas => true,
+                _ if f.is_jsonl() => formats.jsonl,
+                _ => formats.csv,
+            };
+            if !wanted {
                 continue;
             }
             let path = sink.tmp.join(f.file_name());

@@ -38,12 +38,18 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
     let erow = Row::new(employees, row);
     let matricula = erow.text(cf::MATRICULA);
 
-    if ctx.index.duplicate_rows(slot).next().is_some() {
+    if ctx.index.duplicate_rows(slot).next().is_some()
+        || ctx.index.short_duplicates(slot).next().is_some()
+    {
         let dups: Vec<u32> = ctx.index.duplicate_rows(slot).collect();
-        let lines: Vec<String> = std::iter::once(row as u32)
+        // Lines of every copy, the ones of the wrong width (rejected as L007) included.
+        let mut lines: Vec<u32> = std::iter::once(row as u32)
             .chain(dups.iter().copied())
-            .map(|r| employees.line(r as usize).to_string())
+            .map(|r| employees.line(r as usize))
+            .chain(ctx.index.short_duplicates(slot))
             .collect();
+        lines.sort_unstable();
+        let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
         let reason = format!(
             "matrícula '{matricula}' repetida em funcionarios.csv (linhas {})",
             lines.join(", ")
@@ -180,11 +186,18 @@ fn decode_provision<'t>(
 /// while the employee's data is being fixed. Their rows are rejected all the same; rows that
 /// do not decode, name an unknown institution or repeat another are not copied.
 fn carry_open_provisions(ctx: &Ctx<'_>, slot: u32, matricula: &str, bufs: &mut Buffers) {
-    if !ctx.formats.csv {
-        return;
-    }
-    let table = ctx.table(InputFile::ProvisoesAbertas);
     let rows = ctx.index.groups[InputFile::ProvisoesAbertas.index()].of(slot as usize);
+    carry_provision_rows(ctx, rows, matricula, bufs.of(OutputFile::ProvisoesAbertas));
+}
+
+/// [`carry_open_provisions`] for `rows` of `provisoes_abertas.csv`, all of `matricula`.
+pub(crate) fn carry_provision_rows(
+    ctx: &Ctx<'_>,
+    rows: &[u32],
+    matricula: &str,
+    out: &mut Vec<u8>,
+) {
+    let table = ctx.table(InputFile::ProvisoesAbertas);
     let mut carried: Vec<OpenProvision> = Vec::new();
     for &r in rows {
         let row = Row::new(table, r as usize);
@@ -207,7 +220,7 @@ fn carry_open_provisions(ctx: &Ctx<'_>, slot: u32, matricula: &str, bufs: &mut B
             value,
         });
     }
-    render_open_provisions(bufs.of(OutputFile::ProvisoesAbertas), matricula, &carried);
+    render_open_provisions(out, matricula, &carried);
 }
 
 /// Rejects every row of `slot` outside `funcionarios.csv`.
@@ -429,7 +442,7 @@ fn build_month(
                 row.competencia(1)?,
                 i64::from(row.uint(2, u32::try_from(ctx.periodo).unwrap_or(u32::MAX))?),
                 row.money(3)?,
-                row.opt_money(4)?,
+                row.opt_amount(4)?,
             ))
         })();
         match decoded {
@@ -528,7 +541,7 @@ fn build_month(
     contracts.clear();
     // Per contract, the competência of the row its balance comes from.
     let mut balance_at: Vec<Option<Competencia>> = Vec::new();
-    for (n, &r) in rows.iter().enumerate() {
+    for &r in rows {
         let row = Row::new(table, r as usize);
         let decoded = (|| {
             Ok::<_, FieldError>((
@@ -570,14 +583,18 @@ fn build_month(
         };
         let k = &mut contracts[i];
         if k.installments.iter().any(|x| x.competencia == comp) {
-            // The first row of the same installment (rare path: rows are read again).
-            let first = rows[..n].iter().find(|&&f| {
-                let f = Row::new(table, f as usize);
-                f.text(1) == inst
-                    && f.text(2) == number
-                    && crate::adapters::company::parse_competencia_field(f.text(4)) == Some(comp)
-            });
-            let first = first.map_or(0, |&f| table.line(f as usize));
+            // The row the kept installment came from (rare path: rows are read again).
+            let first = used
+                .iter()
+                .filter(|(file, _)| *file == InputFile::Parcelas)
+                .map(|&(_, f)| Row::new(table, f as usize))
+                .find(|f| {
+                    f.text(1) == inst
+                        && f.text(2) == number
+                        && crate::adapters::company::parse_competencia_field(f.text(4))
+                            == Some(comp)
+                });
+            let first = first.map_or(0, |f| f.line());
             rejects.table_row(
                 table,
                 r as usize,
@@ -674,8 +691,23 @@ fn build_month(
     let mut termination: Option<(Termination, u32)> = None;
     for &r in rows {
         let row = Row::new(table, r as usize);
-        let decoded = (|| Ok::<_, FieldError>((row.date(1)?, row.money(2)?, row.opt_amount(3)?)))();
         let line = table.line(r as usize);
+        // A rescission of a later month is not this month's, whatever its other fields hold.
+        let date = row.date(1);
+        if let Ok(d) = &date {
+            if Competencia::of_date(*d).ok().is_some_and(|w| w > c) {
+                let day = d.format("%d/%m/%Y");
+                rejects.table_row(
+                    table,
+                    r as usize,
+                    "data",
+                    "L006",
+                    format!("desligamento em {day}, depois da competência {c}: a linha vale para a competência do desligamento"),
+                );
+                continue;
+            }
+        }
+        let decoded = (|| Ok::<_, FieldError>((date?, row.money(2)?, row.opt_amount(3)?)))();
         let (date, net, rd) = match decoded {
             Err(e) => {
                 refusal.get_or_insert(Refusal {
@@ -691,22 +723,22 @@ fn build_month(
             }
             Ok(d) => d,
         };
-        let when = Competencia::of_date(date).ok();
-        if when != Some(c) {
+        if Competencia::of_date(date).ok() != Some(c) {
             let day = date.format("%d/%m/%Y");
-            let reason = if when.is_some_and(|w| w > c) {
-                format!("desligamento em {day}, depois da competência {c}: a linha vale para a competência do desligamento")
-            } else {
-                refusal.get_or_insert(Refusal {
-                    field: "",
-                    code: "L006",
-                    reason: format!(
-                        "funcionário desligado em {day} (rescisoes.csv linha {line}), antes da competência {c}: não entra no lote do mês"
-                    ),
-                });
-                format!("desligamento em {day}, antes da competência {c}")
-            };
-            rejects.table_row(table, r as usize, "data", "L006", reason);
+            refusal.get_or_insert(Refusal {
+                field: "",
+                code: "L006",
+                reason: format!(
+                    "funcionário desligado em {day} (rescisoes.csv linha {line}), antes da competência {c}: não entra no lote do mês"
+                ),
+            });
+            rejects.table_row(
+                table,
+                r as usize,
+                "data",
+                "L006",
+                format!("desligamento em {day}, antes da competência {c}"),
+            );
             continue;
         }
         if let Some((_, first)) = &termination {

@@ -203,10 +203,13 @@ fn usage_error(e: &clap::Error) -> String {
             "valor inválido '{}' para {arg}",
             text(ContextKind::InvalidValue).unwrap_or_default()
         ),
-        ErrorKind::ArgumentConflict => format!(
-            "{arg} não pode ser usado junto com {}",
-            text(ContextKind::PriorArg).unwrap_or_default()
-        ),
+        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(prior) if prior == arg => format!("{arg} informado mais de uma vez"),
+            prior => format!(
+                "{arg} não pode ser usado junto com {}",
+                prior.unwrap_or_default()
+            ),
+        },
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             format!("número de valores errado para {arg}")
         }

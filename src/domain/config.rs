@@ -369,7 +369,22 @@ pub fn required_kind(calc_code: u16) -> Option<(EventKind, bool)> {
 /// The TOML reader's message in Portuguese, on one line: the usual shapes translated, any
 /// other kept as it is (inside "sintaxe TOML: …").
 fn toml_message(message: &str) -> String {
-    let one_line = message.trim().replace('\n', "; ");
+    let mut one_line = message.trim().replace('\n', "; ");
+    for (en, pt) in [
+        (" in document root", " na raiz do arquivo"),
+        ("a boolean", "true ou false"),
+        ("a string", "um texto entre aspas"),
+        ("an integer", "um número inteiro"),
+        ("a sequence", "uma lista [..]"),
+        ("a map", "uma tabela"),
+        ("string \"", "o texto \""),
+        ("integer `", "o número `"),
+        ("boolean `", "o valor `"),
+        ("` or `", "` ou `"),
+        (" in table ", " na tabela "),
+    ] {
+        one_line = one_line.replace(en, pt);
+    }
     let (head, tail) = match one_line.split_once(", expected ") {
         Some((h, t)) => (h, Some(t)),
         None => (one_line.as_str(), None),
