@@ -976,6 +976,9 @@ impl OutputSink {
         for &name in &names {
             let from = self.tmp.join(name);
             let to = self.dir.join(name);
+            // The previous run's file is removed first: renamed over, ext4 (`auto_da_alloc`)
+            // would write the new file out to disk inside the rename, 1.4 GB for 1 M employees.
+            let _ = std::fs::remove_file(&to);
             std::fs::rename(&from, &to).map_err(|e| BatchError::Write {
                 path: to,
                 message: crate::adapters::company::io_message(&e),
