@@ -444,6 +444,26 @@ fn an_unclosed_quote_stops_the_file_at_its_line() {
             .starts_with("ferias.csv:2: aspas (\") sem fechamento: o registro que começa nesta linha só termina na linha 3"),
         "{e}"
     );
+    // On the last line, without a line end: the quote still is never closed.
+    for bytes in [
+        &b"matricula;inicio;fim\n1;2;3\n4;\"5;6"[..],
+        b"matricula;inicio;fim\n1;2;3\n4;5;\"6",
+    ] {
+        let e = general(bytes, InputFile::Ferias).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ferias.csv:3: aspas (\") sem fechamento na última linha do arquivo; feche as aspas ou remova-as"
+        );
+    }
+    // Quotes closed on the last line are fine; so is a lone `\r` inside quotes not.
+    assert_eq!(
+        general(b"matricula;inicio;fim\n1;2;\"3\"", InputFile::Ferias)
+            .unwrap()
+            .len(),
+        1
+    );
+    let e = general(b"matricula;inicio;fim\r1;\"2\r3\";4\r", InputFile::Ferias).unwrap_err();
+    assert!(e.to_string().starts_with("ferias.csv:2: aspas"), "{e}");
     let e = general(b"matricula;inicio;fim\n1;2;\"3\n4;5;6\n", InputFile::Ferias).unwrap_err();
     assert!(
         e.to_string()

@@ -461,6 +461,7 @@ impl Table {
             offset: 0,
             blank: true,
             cr: None,
+            quotes: 0,
             newlines: newlines.clone(),
         });
         let mut record = csv::ByteRecord::new();
@@ -502,7 +503,7 @@ impl Table {
             if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
                 return Err(format(line, NOT_UTF8.to_owned()));
             }
-            if memchr::memchr(b'\n', record.as_slice()).is_some() {
+            if memchr::memchr2(b'\n', b'\r', record.as_slice()).is_some() {
                 // A quote opened on one line and closed on a later one (or never): the lines
                 // in between would be read as one row, or lost in one field. No column of these
                 // files holds a line break, so the file is broken, not the row.
@@ -549,6 +550,16 @@ impl Table {
                 table.ends.push(end);
             }
             table.lines.push(line32);
+        }
+        // The last line, without a line end after it, opened a quote and never closed it: its
+        // record ran to the end of the file without a line break to tell.
+        if csv.get_ref().quotes % 2 == 1 && csv.get_ref().cr.is_none() {
+            let last = lines.borrow_mut().line_at(u64::MAX);
+            return Err(format(
+                last,
+                "aspas (\") sem fechamento na última linha do arquivo; feche as aspas ou remova-as"
+                    .to_owned(),
+            ));
         }
         table.data.shrink_to_fit();
         table.ends.shrink_to_fit();
@@ -1129,6 +1140,9 @@ struct NewlineTap<R> {
     blank: bool,
     /// A `\r` just seen, whose next byte tells whether it ends a line alone.
     cr: Option<u64>,
+    /// `"` seen since the last line end: odd at the end of the file, the last line opens a
+    /// quote it never closes.
+    quotes: u64,
     newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
 }
 
@@ -1144,14 +1158,20 @@ impl<R: std::io::Read> std::io::Read for NewlineTap<R> {
                 if *b != b'\n' {
                     q.push_back((cr, self.blank));
                     self.blank = true;
+                    self.quotes = 0;
                 }
             }
             match *b {
                 b'\n' => {
                     q.push_back((at, self.blank));
                     self.blank = true;
+                    self.quotes = 0;
                 }
                 b'\r' => self.cr = Some(at),
+                b'"' => {
+                    self.quotes += 1;
+                    self.blank = false;
+                }
                 _ => self.blank = false,
             }
         }

@@ -973,16 +973,29 @@ impl OutputSink {
             names.push(f.file_name());
         }
         names.extend(self.extra.iter().copied());
+        // The previous run's file is moved aside (into the temporary folder, deleted with it)
+        // before the new one moves in: renamed over, ext4 (`auto_da_alloc`) would write the new
+        // file out to disk inside the rename, 1.4 GB for 1 M employees. Should the move in
+        // fail, the old file goes back.
+        let previous = self.tmp.join("anterior");
+        std::fs::create_dir(&previous).map_err(|e| BatchError::Write {
+            path: previous.clone(),
+            message: crate::adapters::company::io_message(&e),
+        })?;
         for &name in &names {
             let from = self.tmp.join(name);
             let to = self.dir.join(name);
-            // The previous run's file is removed first: renamed over, ext4 (`auto_da_alloc`)
-            // would write the new file out to disk inside the rename, 1.4 GB for 1 M employees.
-            let _ = std::fs::remove_file(&to);
-            std::fs::rename(&from, &to).map_err(|e| BatchError::Write {
-                path: to,
-                message: crate::adapters::company::io_message(&e),
-            })?;
+            let aside = previous.join(name);
+            let moved_aside = std::fs::rename(&to, &aside).is_ok();
+            if let Err(e) = std::fs::rename(&from, &to) {
+                if moved_aside {
+                    let _ = std::fs::rename(&aside, &to);
+                }
+                return Err(BatchError::Write {
+                    path: to,
+                    message: crate::adapters::company::io_message(&e),
+                });
+            }
         }
         // A folder never mixes two runs: this program's files that this run did not write
         // (the JSON Lines of an earlier `--formato ambos`, say) are removed. Other files stay.
