@@ -1,4 +1,4 @@
-//! Runs both properties over files or directories, on stable Rust and without libFuzzer:
+//! Runs the properties over files or directories, on stable Rust and without libFuzzer:
 //! `cargo run --release --example replay -- regressions/ seeds/`. Each file is run in its own
 //! thread so that a panic is reported and the run goes on; exits 1 if any input failed.
 
@@ -42,6 +42,20 @@ fn main() {
                 failed += 1;
                 eprintln!("FAIL {name}: {}", path.display());
             }
+        }
+    }
+    // The CSV reader, on the raw bytes (the first byte picks the file).
+    for path in &all {
+        let data = std::fs::read(path).expect("read input");
+        let ok = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || consignado_fuzz::table_read(&data))
+            .expect("spawn")
+            .join()
+            .is_ok();
+        if !ok {
+            failed += 1;
+            eprintln!("FAIL table_read: {}", path.display());
         }
     }
     println!("replay: {} inputs, {failed} failures", all.len());

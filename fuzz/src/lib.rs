@@ -52,10 +52,7 @@ pub fn compile_eval(src: &str) {
                     let money = program.evaluate_money(ctx);
                     let (explained, trace) = program.explain(ctx);
                     let _ = trace.to_string();
-                    assert_eq!(
-                        value, explained,
-                        "evaluate and explain disagree on {src:?}"
-                    );
+                    assert_eq!(value, explained, "evaluate and explain disagree on {src:?}");
                     match (&value, &money) {
                         (Ok(Value::Number(_)), Ok(_)) | (Ok(Value::Bool(_)), Err(_)) => {}
                         (Err(a), Err(b)) => assert_eq!(a.code(), b.code()),
@@ -84,7 +81,10 @@ pub fn compile_eval(src: &str) {
     // Strict only adds errors: whatever compiles strictly compiles leniently, to the same
     // value, and a strict program has no warnings.
     if let Ok(s) = &strict {
-        assert!(s.warnings().is_empty(), "strict program with warnings: {src:?}");
+        assert!(
+            s.warnings().is_empty(),
+            "strict program with warnings: {src:?}"
+        );
         let l = lenient
             .as_ref()
             .unwrap_or_else(|e| panic!("strict ok but lenient fails on {src:?}: {e}"));
@@ -114,14 +114,56 @@ pub fn fmt_roundtrip(src: &str) {
     let twice = formula::format(&once)
         .unwrap_or_else(|e| panic!("fmt output does not parse: {src:?} -> {once:?}: {e}"));
     assert_eq!(once, twice, "fmt not idempotent on {src:?}");
-    let formatted = Program::compile(&once, &CompileOptions::strict()).unwrap_or_else(|e| {
-        panic!("fmt output fails strict mode: {src:?} -> {once:?}: {e}")
-    });
+    let formatted = Program::compile(&once, &CompileOptions::strict())
+        .unwrap_or_else(|e| panic!("fmt output fails strict mode: {src:?} -> {once:?}: {e}"));
     for ctx in &contexts() {
         assert_eq!(
             outcome(original.evaluate(ctx)),
             outcome(formatted.evaluate(ctx)),
             "fmt changed the value: {src:?} -> {once:?}"
         );
+    }
+}
+
+/// `table_read`: the first byte picks an input file, the rest is its content. The CSV reader's
+/// fast path (parallel chunks, in place) and the general one (the csv crate) give the same
+/// table or the same error, whatever the chunking; every row's fields read back; nothing
+/// panics.
+pub fn table_read(data: &[u8]) {
+    use consignado::adapters::company::{InputFile, Row, Table};
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
+    let file = InputFile::ALL[usize::from(pick) % InputFile::ALL.len()];
+    let path = std::path::Path::new(file.file_name());
+    let general = Table::from_bytes_general(bytes, file, path);
+    let same =
+        |other: &Result<Table, consignado::adapters::company::LoadError>| match (other, &general) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "tables differ on {bytes:?}"),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string(), "errors differ on {bytes:?}")
+            }
+            (a, b) => panic!("one path failed, the other did not on {bytes:?}: {a:?} / {b:?}"),
+        };
+    same(&Table::from_bytes(bytes, file, path));
+    for chunks in [1, 2, 5, bytes.len().max(1)] {
+        if let Some(fast) = Table::from_bytes_fast(bytes, file, path, chunks) {
+            same(&fast);
+        }
+    }
+    if let Ok(table) = &general {
+        let read: u64 = table.len() as u64 + table.short_rows.len() as u64;
+        assert_eq!(read, table.rows_read, "rows read = rows + short rows");
+        for r in 0..table.len() {
+            let row = Row::new(table, r);
+            for c in 0..file.columns().len() {
+                let _ = row.text(c);
+                let _ = row.money(c);
+                let _ = row.percent(c);
+                let _ = row.date(c);
+                let _ = row.competencia(c);
+                let _ = row.uint(c, 0);
+            }
+        }
     }
 }
