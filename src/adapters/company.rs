@@ -282,7 +282,8 @@ pub struct Table {
     pub rows_read: u64,
     /// Rows whose number of fields differs from the header's.
     pub short_rows: Vec<ShortRow>,
-    /// Fields of the header (the width every row must have).
+    /// Fields of the header: the most a row may have (the fewest: up to its last named
+    /// column).
     pub header_width: u32,
     ncols: usize,
     data: String,
@@ -1019,21 +1020,24 @@ impl Rows<'_> {
         if self.non_ascii && std::str::from_utf8(&text[start..end]).is_err() {
             return Err(self.line);
         }
+        // Field `k` of the line (`k` at most [`MAX_COLUMNS`]), as a range of `text`.
+        let separators = &self.separators;
+        let fields = self.fields;
+        let span = |k: usize| {
+            let a = if k == 0 { start } else { separators[k - 1] + 1 };
+            let b = if k + 1 == fields {
+                end
+            } else {
+                separators.get(k).copied().unwrap_or(end)
+            };
+            (a, b)
+        };
         if self.fields < self.min_width || self.fields > self.width {
             // The matrícula, when the row reaches its position (among the first `;` noted).
             let matricula = self.map[COL_MATRICULA]
                 .filter(|&k| k < self.fields && k <= MAX_COLUMNS)
                 .map(|k| {
-                    let a = if k == 0 {
-                        start
-                    } else {
-                        self.separators[k - 1] + 1
-                    };
-                    let b = if k + 1 == self.fields {
-                        end
-                    } else {
-                        self.separators.get(k).copied().unwrap_or(end)
-                    };
+                    let (a, b) = span(k);
                     let (a, b) = trim_span(text, a, b);
                     String::from_utf8_lossy(&text[a..b]).into_owned()
                 })
@@ -1045,17 +1049,6 @@ impl Rows<'_> {
             });
             return Ok(());
         }
-        // Field `k` of the line, as a range of `text`.
-        let separators = &self.separators;
-        let span = |k: usize| {
-            let a = if k == 0 { start } else { separators[k - 1] + 1 };
-            let b = if k + 1 == self.fields {
-                end
-            } else {
-                separators[k]
-            };
-            (a, b)
-        };
         // Fields are written in place, below where they are read: in header order that never
         // overwrites a field still to be read; in any other order the record is copied aside
         // first.

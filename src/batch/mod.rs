@@ -656,22 +656,13 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     if !index.orphan_provisions.is_empty() {
         let table = &company.tables[InputFile::ProvisoesAbertas.index()];
         let mut bufs = Buffers::default();
-        let orphans = &index.orphan_provisions;
-        let mut start = 0;
-        while start < orphans.len() {
-            let m = table.field(orphans[start] as usize, COL_MATRICULA);
-            let end = start
-                + orphans[start..]
-                    .iter()
-                    .take_while(|&&r| table.field(r as usize, COL_MATRICULA) == m)
-                    .count();
-            worker::carry_provision_rows(
-                &ctx,
-                &orphans[start..end],
-                m,
-                bufs.of(OutputFile::ProvisoesAbertas),
-            );
-            start = end;
+        let matricula = |r: &u32| table.field(*r as usize, COL_MATRICULA);
+        for rows in index
+            .orphan_provisions
+            .chunk_by(|a, b| matricula(a) == matricula(b))
+        {
+            let out = bufs.of(OutputFile::ProvisoesAbertas);
+            worker::carry_provision_rows(&ctx, rows, matricula(&rows[0]), out);
         }
         sink.write_chunk(&bufs)?;
     }

@@ -181,6 +181,17 @@ fn decode_provision<'t>(
     ))
 }
 
+/// An open provision is one per institution, origin and return: is that one in `list`?
+fn has_provision(
+    list: &[OpenProvision],
+    inst: &str,
+    origin: Competencia,
+    back: Competencia,
+) -> bool {
+    list.iter()
+        .any(|p| p.institution == inst && p.origin == origin && p.return_competencia == back)
+}
+
 /// Copies the open 454 provisions of an employee who is not computed this month, unchanged, to
 /// the output `provisoes_abertas.csv` (the next month's input), so that no provision is lost
 /// while the employee's data is being fixed. Their rows are rejected all the same; rows that
@@ -205,11 +216,7 @@ pub(crate) fn carry_provision_rows(
         let Ok((inst, origin, return_competencia, value)) = decoded else {
             continue;
         };
-        let repeated = carried.iter().any(|p| {
-            p.institution == inst
-                && p.origin == origin
-                && p.return_competencia == return_competencia
-        });
+        let repeated = has_provision(&carried, inst, origin, return_competencia);
         if repeated || unknown_institution(ctx, inst).is_some() {
             continue;
         }
@@ -420,6 +427,8 @@ fn build_month(
 ) -> Option<Refusal<'static>> {
     let mut refusal: Option<Refusal<'static>> = None;
     let c = ctx.competencia;
+    // The period of a ficha or event row that leaves it empty.
+    let periodo = u32::try_from(ctx.periodo).unwrap_or(u32::MAX);
     let rows_of = |file: InputFile| {
         (
             ctx.table(file),
@@ -440,7 +449,7 @@ fn build_month(
         let decoded = (|| {
             Ok::<_, FieldError>((
                 row.competencia(1)?,
-                i64::from(row.uint(2, u32::try_from(ctx.periodo).unwrap_or(u32::MAX))?),
+                i64::from(row.uint(2, periodo)?),
                 row.money(3)?,
                 row.opt_amount(4)?,
             ))
@@ -488,7 +497,7 @@ fn build_month(
         let decoded = (|| {
             Ok::<_, FieldError>((
                 row.competencia(1)?,
-                i64::from(row.uint(2, u32::try_from(ctx.periodo).unwrap_or(u32::MAX))?),
+                i64::from(row.uint(2, periodo)?),
                 row.required(3)?,
                 row.event_kind(4)?,
                 row.money(5)?,
@@ -789,11 +798,7 @@ fn build_month(
                     rejects.table_row(table, r as usize, "instituicao", "L003", reason);
                     continue;
                 }
-                if open_provisions.iter().any(|p| {
-                    p.institution == inst
-                        && p.origin == origin
-                        && p.return_competencia == return_competencia
-                }) {
+                if has_provision(open_provisions, inst, origin, return_competencia) {
                     rejects.table_row(
                         table,
                         r as usize,
