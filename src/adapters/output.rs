@@ -42,7 +42,8 @@ pub enum OutputFile {
     Margens,
     /// `descontos.csv`: 438 and 442 per institution.
     Descontos,
-    /// `contratos.csv`: 438 and 442 per contract under the legal rule, with the shortfall.
+    /// `contratos.csv`: 438 and 442 per contract (legal rule, or a formula's total split
+    /// oldest first), with the shortfall and its reason.
     Contratos,
     /// `provisoes.csv`: 453–456 lines.
     Provisoes,
@@ -92,7 +93,7 @@ impl OutputFile {
             OutputFile::Funcionarios => "competencia;matricula;cpf;situacao;liquido;remuneracao_disponivel;margem_444;margem_enviada;parcelas_439;desconto_438;nao_descontado_438;desconto_442;nao_descontado_442;motivo\n",
             OutputFile::Margens => "competencia;matricula;instituicao;metodo;percentual;margem\n",
             OutputFile::Descontos => "competencia;matricula;documento;codigo_calculo;instituicao;evento;regra;parcela;desconto;nao_descontado\n",
-            OutputFile::Contratos => "competencia;matricula;documento;codigo_calculo;instituicao;contrato;inicio;parcela;desconto;nao_descontado\n",
+            OutputFile::Contratos => "competencia;matricula;documento;codigo_calculo;instituicao;contrato;inicio;parcela;desconto;nao_descontado;regra;motivo;motivo_descricao\n",
             OutputFile::Provisoes => "competencia;matricula;instituicao;codigo_calculo;evento;documento;competencia_documento;valor\n",
             OutputFile::Eventos => "competencia;matricula;documento;codigo_calculo;evento;instituicao;tipo;valor\n",
             OutputFile::ProvisoesAbertas => "matricula;instituicao;competencia_origem;competencia_retorno;valor\n",
@@ -575,6 +576,16 @@ pub fn render_employee(
                     b.push(b';');
                     push_money(b, v);
                 }
+                b.push(b';');
+                b.push_str(rule_name(k.rule));
+                b.push(b';');
+                if let Some(reason) = k.reason {
+                    b.push_str(reason.code());
+                    b.push(b';');
+                    b.push_str(reason.text());
+                } else {
+                    b.push(b';');
+                }
                 b.push(b'\n');
             }
         }
@@ -736,6 +747,11 @@ pub fn render_employee(
                     push_json_money(b, k.discount);
                     b.push_str(",\"nao_descontado\":");
                     push_json_money(b, k.shortfall);
+                    b.push_str(",\"motivo\":");
+                    match k.reason {
+                        Some(reason) => push_json_static(b, reason.code()),
+                        None => b.push_str("null"),
+                    }
                     b.push(b'}');
                 }
                 b.push_str("]}");

@@ -866,7 +866,7 @@ fn render_summary(s: &Summary) -> String {
     );
     let _ = writeln!(
         t,
-        "  contratos: linhas de contratos.csv (regra legal, por contrato); com fórmula própria o desconto é por instituição (descontos.csv)."
+        "  contratos: linhas de contratos.csv, um resultado por contrato (com fórmula própria, o total da fórmula repartido do contrato mais antigo ao mais novo)."
     );
     let _ = writeln!(t);
     let p = &x.provisions;

@@ -14,7 +14,9 @@
 //! | `[elegibilidade]` | eSocial categories covered (default 1xx and 721) | consignado-law R21 |
 //! | `[formulas]` | `estrito` (strict parsing of formulas) | SPEC §1.3 |
 //! | `[[eventos]]` | the event catalogue: code, type, calculation code, chave desativada | SPEC §2 table; seed 002 |
-//! | `[[instituicoes]]` | per institution: events 438/439/442/443 and formulas 438/442 | SPEC §2 table; seed 002 |
+//! | `[[instituicoes]]` | per institution: events 438/439/442/443, formulas 438/442, `codigo` (3-digit instFinanc) | SPEC §2 table; seed 002 |
+//! | `[empresa]` | `cnpj` (and `nome`) of the employer | Crédito do Trabalhador file, eSocial |
+//! | `[credito_trabalhador]` | the one event pair of every platform contract (no convênio needed) | Lei 10.820 art. 2-A; [`super::platform`] |
 //!
 //! [`Config::validate`] reports every violation at once, each with a field path and a Portuguese
 //! message: wrong event type for a calculation code, an event shared by two institutions, an
@@ -23,6 +25,7 @@
 //! ([`crate::domain::CompiledConfig::compile`]), which adds their diagnostics to the same list.
 
 use super::error::DomainIssue;
+use super::platform::{EmployerSettings, PlatformSettings};
 use super::serde_util::{dec, opt_dec};
 use super::types::EventKind;
 use crate::money::{RoundingMode, RoundingPolicy};
@@ -297,6 +300,15 @@ pub struct Institution {
     /// Nome.
     #[serde(default)]
     pub nome: String,
+    /// The institution's 3-digit code (eSocial `instFinanc`, the `ifConcessora.codigo` of the
+    /// Crédito do Trabalhador file): platform installments of this code come to this entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codigo: Option<String>,
+    /// An institution of the Crédito do Trabalhador platform ([`super::platform`]): it
+    /// receives no margin share and may use the `[credito_trabalhador]` events, shared with
+    /// the other platform institutions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub credito_trabalhador: bool,
     /// Event 438 (Desconto): the monthly discount.
     #[serde(default)]
     pub evento_438: Option<String>,
@@ -354,6 +366,12 @@ pub struct Config {
     /// Instituições de crédito, in priority order.
     #[serde(default)]
     pub instituicoes: Vec<Institution>,
+    /// O empregador (CNPJ).
+    #[serde(default)]
+    pub empresa: EmployerSettings,
+    /// Crédito do Trabalhador: the event pair of the platform's contracts.
+    #[serde(default)]
+    pub credito_trabalhador: Option<PlatformSettings>,
 }
 
 /// The type and flag each calculation code requires (SPEC §2 table).
@@ -479,6 +497,7 @@ impl Config {
         self.validate_sharing(&mut issues);
         self.validate_vacation(&mut issues);
         self.validate_settings(&mut issues);
+        self.validate_platform(&mut issues);
         issues
     }
 
@@ -734,6 +753,17 @@ impl Config {
             if places.len() < 2 {
                 continue;
             }
+            // The platform's pair serves every platform institution (module `platform`).
+            let platform = self.credito_trabalhador.clone().unwrap_or_default();
+            let only_platform = platform.is_shared_event(code)
+                && places.iter().all(|p| p.starts_with("instituicoes["))
+                && owners.get(code).is_some_and(|o| {
+                    o.iter()
+                        .all(|id| self.institution(id).is_some_and(|i| i.credito_trabalhador))
+                });
+            if only_platform {
+                continue;
+            }
             let shared_by_institutions = owners.get(code).is_some_and(|o| o.len() > 1);
             let message = if shared_by_institutions {
                 format!(
@@ -790,7 +820,12 @@ impl Config {
                     format!("fator de rateio {f} menor que 1"),
                 )),
                 Some(f) => {
-                    let n = Decimal::from(self.instituicoes.len());
+                    let n = Decimal::from(
+                        self.instituicoes
+                            .iter()
+                            .filter(|i| !i.credito_trabalhador)
+                            .count(),
+                    );
                     if n > f {
                         issues.push(DomainIssue::warning(
                             "D142",

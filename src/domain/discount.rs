@@ -69,6 +69,92 @@ pub struct ContractDiscount {
     /// Valor não descontado (the worker pays the bank directly; no carry-over).
     #[serde(with = "super::serde_util::dec")]
     pub shortfall: Decimal,
+    /// How the institution's discount was produced (the legal rule, or its formula's total
+    /// split over its contracts oldest first).
+    pub rule: DiscountRule,
+    /// Why the discount is less than the installment (`None` when it is the whole installment).
+    pub reason: Option<ShortfallReason>,
+}
+
+/// Why a contract's discount is less than its installment (SPEC §6.2): the MTE audits every
+/// employer that had a contract and discounted less, so every partial or zero discount carries
+/// one of these stable codes (`motivo` in the outputs) with its Portuguese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShortfallReason {
+    /// No closed movement (payroll) of the employee in the competência: nothing to discount from.
+    SemMovimento,
+    /// The base of the cap (remuneração disponível, or líquido) is zero or negative.
+    SemRemuneracaoDisponivel,
+    /// The contract, served first, is larger than the whole cap: partial discount.
+    ParcelaAcimaDaMargem,
+    /// Older contracts (or the institutions' formulas, calculated first) used the cap.
+    MargemUsadaPorContratosAnteriores,
+    /// The institution's own 438/442 formula discounted less than its installments.
+    FormulaDaInstituicao,
+    /// In the rescission: the termination pay's cap does not hold the amount.
+    RescisaoInsuficiente,
+}
+
+impl ShortfallReason {
+    /// Every reason, in documentation order.
+    pub const ALL: [ShortfallReason; 6] = [
+        ShortfallReason::SemMovimento,
+        ShortfallReason::SemRemuneracaoDisponivel,
+        ShortfallReason::ParcelaAcimaDaMargem,
+        ShortfallReason::MargemUsadaPorContratosAnteriores,
+        ShortfallReason::FormulaDaInstituicao,
+        ShortfallReason::RescisaoInsuficiente,
+    ];
+
+    /// The stable machine-readable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ShortfallReason::SemMovimento => "sem_movimento",
+            ShortfallReason::SemRemuneracaoDisponivel => "sem_remuneracao_disponivel",
+            ShortfallReason::ParcelaAcimaDaMargem => "parcela_acima_da_margem",
+            ShortfallReason::MargemUsadaPorContratosAnteriores => {
+                "margem_usada_por_contratos_anteriores"
+            }
+            ShortfallReason::FormulaDaInstituicao => "formula_da_instituicao",
+            ShortfallReason::RescisaoInsuficiente => "rescisao_insuficiente",
+        }
+    }
+
+    /// The Portuguese text.
+    pub fn text(self) -> &'static str {
+        match self {
+            ShortfallReason::SemMovimento => {
+                "sem folha do funcionário na competência: não há de onde descontar"
+            }
+            ShortfallReason::SemRemuneracaoDisponivel => {
+                "sem remuneração disponível (base zero ou negativa): nada pode ser descontado"
+            }
+            ShortfallReason::ParcelaAcimaDaMargem => {
+                "a parcela excede o limite de 35 % da remuneração disponível: desconto parcial, o trabalhador paga a diferença à instituição"
+            }
+            ShortfallReason::MargemUsadaPorContratosAnteriores => {
+                "o limite foi consumido por contratos mais antigos (Lei 10.820/2003 art. 3 §4): o trabalhador paga a diferença à instituição"
+            }
+            ShortfallReason::FormulaDaInstituicao => {
+                "a fórmula de desconto da instituição resultou em menos que a parcela"
+            }
+            ShortfallReason::RescisaoInsuficiente => {
+                "desligado: o limite sobre as verbas rescisórias não comporta o valor; o saldo segue com a instituição"
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for ShortfallReason {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        ShortfallReason::ALL
+            .into_iter()
+            .find(|r| r.code() == s)
+            .ok_or(())
+    }
 }
 
 /// `max(0, round(percentual × base))`: the legal cap with the rules' policy (down by default).
@@ -119,7 +205,7 @@ pub fn allocate(cap: Decimal, claims: &[Claim]) -> Result<Vec<ContractDiscount>,
             installment: c.installment,
         })
         .collect();
-    allocate_refs(cap, &refs).map(|(contracts, _)| contracts)
+    allocate_refs(cap, cap, &refs, DiscountRule::RegraLegal).map(|(contracts, _)| contracts)
 }
 
 /// A [`Claim`] borrowed from the configuration and the employee's month, with the position of
@@ -146,9 +232,13 @@ pub(crate) type Claims<'a> = SmallVec<ClaimRef<'a>, 8>;
 pub(crate) type ServedIndexes = SmallVec<usize, 8>;
 
 /// [`allocate`] on borrowed claims; also returns each served contract's institution position.
+/// `full_cap` is the cap before anything was taken from it (formula institutions are served
+/// first): it tells a contract that meets a used cap from one larger than the whole cap.
 pub(crate) fn allocate_refs(
     cap: Decimal,
+    full_cap: Decimal,
     claims: &[ClaimRef<'_>],
+    rule: DiscountRule,
 ) -> Result<(Vec<ContractDiscount>, ServedIndexes), DomainError> {
     // A stable sort of the positions: the same order as a stable sort of the claims.
     let mut ordered: SmallVec<usize, 8> = (0..claims.len()).collect();
@@ -166,6 +256,17 @@ pub(crate) fn allocate_refs(
         let c = &claims[i];
         let installment = fast::max_zero(c.installment);
         let discount = installment.min(left);
+        let reason = if discount >= installment {
+            None
+        } else if rule == DiscountRule::Formula {
+            Some(ShortfallReason::FormulaDaInstituicao)
+        } else if !fast::is_positive(full_cap) {
+            Some(ShortfallReason::SemRemuneracaoDisponivel)
+        } else if left >= full_cap {
+            Some(ShortfallReason::ParcelaAcimaDaMargem)
+        } else {
+            Some(ShortfallReason::MargemUsadaPorContratosAnteriores)
+        };
         left = arith::sub(left, discount, "teto restante")?;
         out.push(ContractDiscount {
             contract: c.contract.to_owned(),
@@ -174,6 +275,8 @@ pub(crate) fn allocate_refs(
             installment,
             discount,
             shortfall: arith::sub(installment, discount, "valor não descontado")?,
+            rule,
+            reason,
         });
         indexes.push(c.index);
     }
@@ -294,7 +397,7 @@ pub struct DiscountResult {
     pub cap: Decimal,
     /// Per institution, in configuration order.
     pub institutions: Vec<InstitutionDiscount>,
-    /// Per contract, in the order served (legal rule only).
+    /// Per contract: the legal rule's in the order served, then each formula institution's.
     pub contracts: Vec<ContractDiscount>,
     /// Warnings.
     pub warnings: Vec<DomainIssue>,
@@ -325,8 +428,10 @@ pub(crate) struct Labels {
 /// Combines formula discounts and legal-rule claims under one cap (module docs).
 ///
 /// `institutions` lists every institution (id, discount event) in configuration order; a
-/// formula institution appears in `formulas` (by position, ascending), the others have their
-/// claims in `claims`.
+/// formula institution appears in `formulas` (by position, ascending). `claims` holds the
+/// contracts of every institution: those of the legal rule are served under the cap, those of
+/// a formula institution share its formula's value, oldest first, so that every contract has
+/// its own result.
 pub(crate) fn combine(
     base: Decimal,
     cap: Decimal,
@@ -369,7 +474,38 @@ pub(crate) fn combine(
         ));
     }
     let remaining = fast::max_zero(arith::sub(cap, formula_total, "teto restante")?);
-    let (contracts, served) = allocate_refs(remaining, claims)?;
+    let is_formula = |index: usize| formulas.values.as_slice().iter().any(|f| f.index == index);
+    let (mut contracts, mut served) = if formulas.values.is_empty() {
+        allocate_refs(remaining, cap, claims, DiscountRule::RegraLegal)?
+    } else {
+        let legal: Claims<'_> = claims
+            .iter()
+            .filter(|c| !is_formula(c.index))
+            .copied()
+            .collect();
+        allocate_refs(remaining, cap, legal.as_slice(), DiscountRule::RegraLegal)?
+    };
+    // Each formula institution's value split over its own contracts, oldest first.
+    for (position, f) in formulas.values.as_slice().iter().enumerate() {
+        let mine: Claims<'_> = claims
+            .iter()
+            .filter(|c| c.index == f.index)
+            .copied()
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let (split, indexes) = allocate_refs(
+            values[position],
+            values[position],
+            mine.as_slice(),
+            DiscountRule::Formula,
+        )?;
+        contracts.extend(split);
+        for &i in indexes.as_slice() {
+            served.push(i);
+        }
+    }
 
     // The amounts of each institution first (every fallible step, in configuration order),
     // then the records, written straight into the list.

@@ -21,7 +21,8 @@
 use super::config::{Config, ProvisionBase};
 use super::consistency;
 use super::discount::{
-    self, ClaimRef, Claims, DiscountResult, FormulaValue, FormulaValues, Labels,
+    self, ClaimRef, Claims, DiscountResult, DiscountRule, FormulaValue, FormulaValues, Labels,
+    ShortfallReason,
 };
 use super::error::{arith, DomainError, DomainIssue};
 use super::explain::Explanation;
@@ -46,7 +47,8 @@ pub struct CompiledConfig {
     rescission_formulas: Vec<Option<CompiledFormula>>,
     produced: BTreeSet<String>,
     warnings: Vec<DomainIssue>,
-    /// Institution ids in configuration order (computed once, not per employee).
+    /// Ids of the institutions that receive a share of the margin (all but the platform's),
+    /// in configuration order (computed once, not per employee).
     institution_ids: Vec<String>,
     /// (id, evento 438) of every institution, in configuration order.
     institutions_438: Vec<(String, Option<String>)>,
@@ -93,7 +95,13 @@ impl CompiledConfig {
             return Err(issues);
         }
         let produced = config.produced_event_codes();
-        let institution_ids = config.instituicoes.iter().map(|i| i.id.clone()).collect();
+        // Platform institutions receive no share of the margin (module `platform`).
+        let institution_ids = config
+            .instituicoes
+            .iter()
+            .filter(|i| !i.credito_trabalhador)
+            .map(|i| i.id.clone())
+            .collect();
         let institutions_438 = config
             .instituicoes
             .iter()
@@ -130,11 +138,6 @@ impl CompiledConfig {
     /// Warnings of validation and compilation.
     pub fn warnings(&self) -> &[DomainIssue] {
         &self.warnings
-    }
-
-    /// The 438 formula of the institution at `index`, if it has one.
-    fn discount_formula(&self, index: usize) -> Option<&CompiledFormula> {
-        self.discount_formulas.get(index).and_then(Option::as_ref)
     }
 
     fn net_pay(&self, movement: &Movement) -> Result<Decimal, DomainError> {
@@ -329,12 +332,11 @@ fn check_inputs(cfg: &Config, month: &EmployeeMonth) -> Vec<DomainIssue> {
 }
 
 /// Fills `installments` with the installment of each institution in the competência
-/// (configuration order), and `claims` with the legal-rule claims of the institutions for which
-/// `legal(position)` is true (configuration order, then contract order).
+/// (configuration order), and `claims` with the claims of every institution (configuration
+/// order, then contract order).
 fn monthly_claims<'a>(
     cfg: &'a Config,
     month: &'a EmployeeMonth,
-    legal: impl Fn(usize) -> bool,
     installments: &mut SmallVec<Decimal, 4>,
     claims: &mut Claims<'a>,
 ) -> Result<(), DomainError> {
@@ -371,9 +373,6 @@ fn monthly_claims<'a>(
             claims[first..].iter().map(|m| m.installment),
             "parcelas da instituição",
         )?);
-        if !legal(index) {
-            claims.truncate(first);
-        }
     }
     Ok(())
 }
@@ -465,15 +464,9 @@ fn compute(
 
     // Descontos mensais (438 ← 439).
     let mut installments = SmallVec::new();
-    // The claims of the institutions without a formula.
-    let mut legal = Claims::new();
-    tri!(monthly_claims(
-        cfg,
-        month,
-        |i| config.discount_formula(i).is_none(),
-        &mut installments,
-        &mut legal,
-    ));
+    // The contracts of every institution (a formula institution's share its value).
+    let mut claims = Claims::new();
+    tri!(monthly_claims(cfg, month, &mut installments, &mut claims));
     let discounts = if terminated.is_none() {
         let base = tri!(margin::base_value(cfg.margem.base, net, rd));
         let cap = tri!(discount::legal_cap(base, cfg.desconto.percentual, rules));
@@ -524,7 +517,7 @@ fn compute(
             cfg.desconto.percentual,
             &config.institutions_438,
             &mut formulas,
-            &legal,
+            &claims,
             Labels {
                 discount_code: 438,
                 base_code: 439,
@@ -533,6 +526,15 @@ fn compute(
             },
         ));
         warnings.extend(result.warnings.iter().cloned());
+        let mut result = result;
+        // Without any movement of the competência there was no payroll to discount from.
+        if month.movement.net_pay.is_none() && month.movement.events.is_empty() {
+            for k in &mut result.contracts {
+                if k.reason == Some(ShortfallReason::SemRemuneracaoDisponivel) {
+                    k.reason = Some(ShortfallReason::SemMovimento);
+                }
+            }
+        }
         Some(result)
     } else {
         None
@@ -678,60 +680,54 @@ fn compute(
             let base = tri!(margin::base_value(cfg.margem.base, r_net, r_rd));
             let cap = tri!(discount::legal_cap(base, cfg.rescisao.percentual, rules));
             let mut formulas = FormulaValues::new();
-            let mut legal_institutions: SmallVec<usize, 4> = SmallVec::new();
             let mut l = r_net;
             for (i, inst) in cfg.instituicoes.iter().enumerate() {
-                match config.rescission_formulas.get(i).and_then(Option::as_ref) {
-                    Some(f) => {
-                        let amount = tri!(rescission::informed_amount(
-                            &inst.id,
-                            inst.evento_443.as_deref(),
-                            &t.movement,
-                            &month.contracts,
-                            c,
-                            cfg.rescisao.valor_informado,
-                        ));
-                        let (value, trace) = tri!(f.evaluate(
-                            &FormulaInputs {
-                                competencia: c,
-                                movement: &t.movement,
-                                event_override: inst
-                                    .evento_443
-                                    .as_deref()
-                                    .map(|code| (code, amount)),
-                                variables: Variables {
-                                    l: Some(l),
-                                    rc: salary,
-                                    rd: r_rd,
-                                    margem: Some(margin.value),
-                                },
-                                history: &month.history,
+                if let Some(f) = config.rescission_formulas.get(i).and_then(Option::as_ref) {
+                    let amount = tri!(rescission::informed_amount(
+                        &inst.id,
+                        inst.evento_443.as_deref(),
+                        &t.movement,
+                        &month.contracts,
+                        c,
+                        cfg.rescisao.valor_informado,
+                    ));
+                    let (value, trace) = tri!(f.evaluate(
+                        &FormulaInputs {
+                            competencia: c,
+                            movement: &t.movement,
+                            event_override: inst.evento_443.as_deref().map(|code| (code, amount)),
+                            variables: Variables {
+                                l: Some(l),
+                                rc: salary,
+                                rd: r_rd,
+                                margem: Some(margin.value),
                             },
-                            options.formula_traces,
-                        ));
-                        l = tri!(arith::sub(
-                            l,
-                            fast::max_zero(value),
-                            "líquido da rescisão após descontos",
-                        ));
-                        formulas.push(
-                            FormulaValue {
-                                index: i,
-                                installment: amount,
-                                value,
-                            },
-                            trace,
-                        );
-                    }
-                    None => legal_institutions.push(i),
+                            history: &month.history,
+                        },
+                        options.formula_traces,
+                    ));
+                    l = tri!(arith::sub(
+                        l,
+                        fast::max_zero(value),
+                        "líquido da rescisão após descontos",
+                    ));
+                    formulas.push(
+                        FormulaValue {
+                            index: i,
+                            installment: amount,
+                            value,
+                        },
+                        trace,
+                    );
                 }
             }
             let mut claims = Claims::new();
             tri!(rescission::claim_refs(
-                legal_institutions.iter().map(|&i| {
-                    let inst = &cfg.instituicoes[i];
-                    (i, inst.id.as_str(), inst.evento_443.as_deref())
-                }),
+                cfg.instituicoes.iter().enumerate().map(|(i, inst)| (
+                    i,
+                    inst.id.as_str(),
+                    inst.evento_443.as_deref()
+                )),
                 &t.movement,
                 &month.contracts,
                 c,
@@ -753,6 +749,13 @@ fn compute(
                 },
             ));
             warnings.extend(result.warnings.iter().cloned());
+            let mut result = result;
+            // In the rescission every cap shortfall is the termination pay's.
+            for k in &mut result.contracts {
+                if k.reason.is_some() && k.rule == DiscountRule::RegraLegal {
+                    k.reason = Some(ShortfallReason::RescisaoInsuficiente);
+                }
+            }
             Some(RescissionResult {
                 date: t.date,
                 competencia: c,

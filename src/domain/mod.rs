@@ -55,6 +55,7 @@ pub mod explain;
 mod fast;
 mod formulas;
 pub mod margin;
+pub mod platform;
 pub mod rateio;
 pub mod rescission;
 pub(crate) mod serde_util;

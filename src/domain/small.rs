@@ -47,6 +47,7 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
     }
 
     /// Keeps the first `len` items.
+    #[cfg(test)]
     #[inline]
     pub(crate) fn truncate(&mut self, len: usize) {
         if self.heap.is_empty() {
