@@ -161,7 +161,7 @@ fn every_row_is_used_or_rejected() {
     assert_eq!(run.status.code(), Some(0));
     let summary = String::from_utf8(run.stdout).unwrap();
     let rows = accounting(&summary);
-    assert_eq!(rows.len(), 9, "{summary}");
+    assert_eq!(rows.len(), 10, "{summary}");
     for (name, read_, used, rejected) in &rows {
         assert_eq!(*read_, used + rejected, "{name}");
     }

@@ -87,6 +87,10 @@ pub enum InputFile {
     Rescisoes,
     /// `provisoes_abertas.csv`: 454 provisions still to be returned (456).
     ProvisoesAbertas,
+    /// `parcelas_credito_trabalhador.csv`: the installments of the Crédito do Trabalhador
+    /// platform, written by `consignado importar credito-trabalhador` (same first columns as
+    /// `parcelas.csv`; `instituicao` is the institution's 3-digit code).
+    ParcelasCredito,
 }
 
 /// Column positions of `funcionarios.csv` (in [`InputFile::columns`] order).
@@ -105,6 +109,7 @@ pub mod col_funcionarios {
     pub const RG_ORGAO: usize = 10;
     pub const RG_EMISSAO: usize = 11;
     pub const NOME_MAE: usize = 12;
+    pub const DATA_ADMISSAO: usize = 13;
 }
 
 /// Every table's first column is the matrícula.
@@ -112,7 +117,7 @@ pub const COL_MATRICULA: usize = 0;
 
 impl InputFile {
     /// Every table, in summary order.
-    pub const ALL: [InputFile; 8] = [
+    pub const ALL: [InputFile; 9] = [
         InputFile::Funcionarios,
         InputFile::FichaFinanceira,
         InputFile::Eventos,
@@ -121,6 +126,7 @@ impl InputFile {
         InputFile::Ferias,
         InputFile::Rescisoes,
         InputFile::ProvisoesAbertas,
+        InputFile::ParcelasCredito,
     ];
 
     /// File name inside the company folder.
@@ -134,6 +140,7 @@ impl InputFile {
             InputFile::Ferias => "ferias.csv",
             InputFile::Rescisoes => "rescisoes.csv",
             InputFile::ProvisoesAbertas => "provisoes_abertas.csv",
+            InputFile::ParcelasCredito => "parcelas_credito_trabalhador.csv",
         }
     }
 
@@ -158,6 +165,7 @@ impl InputFile {
             InputFile::Ferias => COLS_FERIAS,
             InputFile::Rescisoes => COLS_RESCISOES,
             InputFile::ProvisoesAbertas => COLS_PROVISOES,
+            InputFile::ParcelasCredito => COLS_PARCELAS_CREDITO,
         }
     }
 }
@@ -176,6 +184,7 @@ const COLS_FUNCIONARIOS: &[Column] = &[
     opt("rg_orgao_emissor"),
     opt("rg_data_emissao"),
     opt("nome_mae"),
+    opt("data_admissao"),
 ];
 const COLS_FICHA: &[Column] = &[
     req("matricula"),
@@ -200,6 +209,25 @@ const COLS_PARCELAS: &[Column] = &[
     req("competencia"),
     req("valor"),
     opt("saldo_devedor"),
+];
+/// The columns of `parcelas_credito_trabalhador.csv` (its first seven are those of
+/// `parcelas.csv`, so one decoder reads both; the rest identify the platform's record).
+pub const COLS_PARCELAS_CREDITO: &[Column] = &[
+    req("matricula"),
+    req("instituicao"),
+    req("contrato"),
+    opt("inicio"),
+    req("competencia"),
+    req("valor"),
+    opt("saldo_devedor"),
+    req("cpf"),
+    req("cnpj_raiz"),
+    opt("instituicao_nome"),
+    opt("fim"),
+    opt("total_parcelas"),
+    opt("categoria"),
+    opt("estabelecimento"),
+    opt("data_admissao"),
 ];
 const COLS_DISTRIBUICOES: &[Column] = &[req("matricula"), req("instituicao"), req("percentual")];
 const COLS_FERIAS: &[Column] = &[

@@ -48,6 +48,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Employees computed per window: bounds the memory of rendered output.
+/// How many tables a company folder has.
+const INPUT_FILES: usize = InputFile::ALL.len();
+
 const WINDOW: usize = 32 * 1024;
 /// Employees per rayon task.
 const CHUNK: usize = 256;
@@ -89,12 +92,25 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
                 .collect::<Vec<_>>()
         },
     );
-    let config = config?;
+    let (config, text) = config?;
     let tables = tables.into_iter().collect::<Result<Vec<_>, _>>()?;
+    // The institutions of the Crédito do Trabalhador installments need no configuration.
+    let credit = &tables[InputFile::ParcelasCredito.index()];
+    let mut codes: Vec<(String, String)> = Vec::new();
+    for r in 0..credit.len() {
+        let code = credit.field(r, 1);
+        if crate::domain::platform::is_institution_code(code) && !codes.iter().any(|(c, _)| c == code) {
+            codes.push((code.to_owned(), credit.field(r, 9).to_owned()));
+        }
+    }
+    codes.sort();
+    let config = CompiledConfig::compile(config.with_platform_institutions(&codes))
+        .map_err(|issues| config_error(&config_path, &text, &issues))?;
     Ok(Company { config, tables })
 }
 
-fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
+/// Reads and parses `configuracao.toml` (compiled once the tables are read).
+fn load_config(path: &Path) -> Result<(crate::domain::Config, String), LoadError> {
     let text = std::fs::read(path).map_err(|e| LoadError::Io {
         path: path.to_path_buf(),
         message: crate::adapters::company::io_message(&e),
@@ -104,7 +120,15 @@ fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
         line: 1,
         message: "o arquivo não está em UTF-8".to_owned(),
     })?;
-    CompiledConfig::from_toml_str(&text).map_err(|issues| {
+    match crate::domain::Config::from_toml_str(&text) {
+        Ok(config) => Ok((config, text)),
+        Err(issues) => Err(config_error(path, &text, &issues)),
+    }
+}
+
+/// The configuration's errors, each placed in the TOML file where possible.
+fn config_error(path: &Path, text: &str, issues: &[crate::domain::DomainIssue]) -> LoadError {
+    {
         let name = path.display();
         LoadError::Config {
             issues: issues
@@ -117,7 +141,7 @@ fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
                         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
                     if at_position {
                         format!("{name}:{}: erro[{}] {}", i.field, i.code, i.message)
-                    } else if let Some(m) = formula_message(&text, &i.field, &i.code, &i.message) {
+                    } else if let Some(m) = formula_message(text, &i.field, &i.code, &i.message) {
                         format!("{name}:{m}")
                     } else {
                         format!("{name}: erro[{}] {}: {}", i.code, i.field, i.message)
@@ -125,7 +149,7 @@ fn load_config(path: &Path) -> Result<CompiledConfig, LoadError> {
                 })
                 .collect(),
         }
-    })
+    }
 }
 
 /// A formula's diagnostic (`FIELD:LINE:COL: erro[CODE]: TEXT`) placed in the TOML file:
@@ -379,7 +403,7 @@ impl Totals {
 pub(crate) struct RejectSink {
     competencia: Competencia,
     records: Vec<RejectRecord>,
-    per_file: [u64; 8],
+    per_file: [u64; INPUT_FILES],
     messages: Vec<(u32, String)>,
 }
 
@@ -388,7 +412,7 @@ impl RejectSink {
         RejectSink {
             competencia,
             records: Vec::new(),
-            per_file: [0; 8],
+            per_file: [0; INPUT_FILES],
             messages: Vec::new(),
         }
     }
@@ -427,7 +451,7 @@ impl RejectSink {
     ) {
         let matricula = table.field(row, crate::adapters::company::COL_MATRICULA);
         let line = table.line(row);
-        if table.file == InputFile::Parcelas {
+        if table.file == InputFile::Parcelas || table.file == InputFile::ParcelasCredito {
             let competencia =
                 crate::adapters::company::parse_competencia_field(table.field(row, 4));
             if competencia == Some(self.competencia) {
@@ -477,7 +501,7 @@ impl Ctx<'_> {
 pub(crate) struct ChunkOut {
     pub bufs: Buffers,
     pub rejects: RejectSink,
-    pub used: [u64; 8],
+    pub used: [u64; INPUT_FILES],
     pub totals: Totals,
     /// Reused per employee by the worker (rows used), to spare an allocation each.
     pub scratch_used: Vec<(InputFile, u32)>,
@@ -585,7 +609,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     };
 
     let mut totals = Totals::new(&company.config);
-    let mut used = [0u64; 8];
+    let mut used = [0u64; INPUT_FILES];
     let slots: Vec<u32> = (0..index.slots.len() as u32).collect();
     // Rendered buffers are recycled once written: no regrowth, no fresh pages per window.
     let pool: std::sync::Mutex<Vec<Buffers>> = std::sync::Mutex::new(Vec::new());
@@ -602,7 +626,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                 let mut out = ChunkOut {
                     bufs: take_buffers(),
                     rejects: RejectSink::new(c),
-                    used: [0; 8],
+                    used: [0; INPUT_FILES],
                     totals: Totals::new(&company.config),
                     scratch_used: Vec::new(),
                     scratch_month: None,
@@ -755,11 +779,16 @@ fn import_messages(
     if company.config.config().eventos.is_empty() {
         out.push("Nenhum evento de folha cadastrado.".to_owned());
     }
-    let parcelas = &company.tables[InputFile::Parcelas.index()];
     let iso = c.to_iso();
-    let found = (0..parcelas.len())
-        .filter(|&r| parcelas.field(r, 4) == iso)
-        .count();
+    let found: usize = [InputFile::Parcelas, InputFile::ParcelasCredito]
+        .iter()
+        .map(|f| {
+            let parcelas = &company.tables[f.index()];
+            (0..parcelas.len())
+                .filter(|&r| parcelas.field(r, 4) == iso)
+                .count()
+        })
+        .sum();
     if found == 0 {
         out.push(format!(
             "Nenhuma parcela a ser consumida na competência {c}."
@@ -780,14 +809,14 @@ fn render_summary(s: &Summary) -> String {
     let _ = writeln!(t);
     let _ = writeln!(
         t,
-        "{:<26}{:>12}{:>12}{:>12}",
+        "{:<34}{:>12}{:>12}{:>12}",
         "Linhas por arquivo", "lidas", "usadas", "rejeitadas"
     );
     let mut total = FileCount::default();
     for (f, n) in &s.files {
         let _ = writeln!(
             t,
-            "  {:<24}{:>12}{:>12}{:>12}",
+            "  {:<32}{:>12}{:>12}{:>12}",
             f.file_name(),
             n.read,
             n.used,
@@ -799,7 +828,7 @@ fn render_summary(s: &Summary) -> String {
     }
     let _ = writeln!(
         t,
-        "  {:<24}{:>12}{:>12}{:>12}",
+        "  {:<32}{:>12}{:>12}{:>12}",
         "total", total.read, total.used, total.rejected
     );
     let _ = writeln!(

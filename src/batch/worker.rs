@@ -544,96 +544,118 @@ fn build_month(
         used.push((InputFile::Eventos, r));
     }
 
-    // Parcelas → contracts (grouped by institution and contract number, in file order).
-    let (table, rows) = rows_of(InputFile::Parcelas);
+    // Parcelas → contracts (grouped by institution and contract number, in file order): the
+    // institutions' own `parcelas.csv`, then the Crédito do Trabalhador's, whose institution is
+    // its 3-digit code (received by the configured institution of that `codigo`, or by the one
+    // generated for it).
     let contracts = &mut month.contracts;
     contracts.clear();
     // Per contract, the competência of the row its balance comes from.
     let mut balance_at: Vec<Option<Competencia>> = Vec::new();
-    for &r in rows {
-        let row = Row::new(table, r as usize);
-        let decoded = (|| {
-            Ok::<_, FieldError>((
-                row.required(1)?,
-                row.required(2)?,
-                row.opt_date(3)?,
-                row.competencia(4)?,
-                row.amount(5)?,
-                row.opt_amount(6)?,
-            ))
-        })();
-        let (inst, number, start, comp, value, balance) = match decoded {
-            Err(e) => {
-                field_reject(rejects, &row, table, r, e);
+    let cfg = ctx.config.config();
+    for file in [InputFile::Parcelas, InputFile::ParcelasCredito] {
+        let (table, rows) = rows_of(file);
+        for &r in rows {
+            let row = Row::new(table, r as usize);
+            let decoded = (|| {
+                Ok::<_, FieldError>((
+                    row.required(1)?,
+                    row.required(2)?,
+                    row.opt_date(3)?,
+                    row.competencia(4)?,
+                    row.amount(5)?,
+                    row.opt_amount(6)?,
+                ))
+            })();
+            let (inst, number, start, comp, value, balance) = match decoded {
+                Err(e) => {
+                    field_reject(rejects, &row, table, r, e);
+                    continue;
+                }
+                Ok(d) => d,
+            };
+            let inst = if file == InputFile::ParcelasCredito {
+                cfg.institution_for_code(inst)
+            } else {
+                inst
+            };
+            if let Some(reason) = unknown_institution(ctx, inst) {
+                rejects.table_row(table, r as usize, "instituicao", "L003", reason);
                 continue;
             }
-            Ok(d) => d,
-        };
-        if let Some(reason) = unknown_institution(ctx, inst) {
-            rejects.table_row(table, r as usize, "instituicao", "L003", reason);
-            continue;
-        }
-        let i = match contracts
-            .iter()
-            .position(|k| k.institution == inst && k.number == number)
-        {
-            Some(i) => i,
-            None => {
-                contracts.push(LoanContract {
-                    number: number.to_owned(),
-                    institution: inst.to_owned(),
-                    start: None,
-                    installments: Vec::new(),
-                    outstanding_balance: None,
-                });
-                balance_at.push(None);
-                contracts.len() - 1
-            }
-        };
-        let k = &mut contracts[i];
-        if k.installments.iter().any(|x| x.competencia == comp) {
-            // The row the kept installment came from (rare path: rows are read again).
-            let first = used
+            let i = match contracts
                 .iter()
-                .filter(|(file, _)| *file == InputFile::Parcelas)
-                .map(|&(_, f)| Row::new(table, f as usize))
-                .find(|f| {
-                    f.text(1) == inst
-                        && f.text(2) == number
-                        && crate::adapters::company::parse_competencia_field(f.text(4))
-                            == Some(comp)
-                });
-            let first = first.map_or(0, |f| f.line());
-            rejects.table_row(
-                table,
-                r as usize,
-                "competencia",
-                "L004",
-                format!(
-                    "parcela de {comp} do contrato {number} ({inst}) repetida (já na linha {first}): \
-                     informe uma linha por contrato e competência"
-                ),
-            );
-            continue;
-        }
-        k.start = k.start.or(start);
-        // The balance is the one of the latest installment up to the competência, whatever the
-        // order of the rows.
-        if let Some(b) = balance {
-            let newer = match balance_at[i] {
-                None => true,
-                Some(at) => comp > at,
+                .position(|k| k.institution == inst && k.number == number)
+            {
+                Some(i) => i,
+                None => {
+                    contracts.push(LoanContract {
+                        number: number.to_owned(),
+                        institution: inst.to_owned(),
+                        start: None,
+                        installments: Vec::new(),
+                        outstanding_balance: None,
+                    });
+                    balance_at.push(None);
+                    contracts.len() - 1
+                }
             };
-            if comp <= c && newer {
-                k.outstanding_balance = Some(b);
-                balance_at[i] = Some(comp);
+            let k = &mut contracts[i];
+            if k.installments.iter().any(|x| x.competencia == comp) {
+                // The row the kept installment came from (rare path: rows are read again).
+                let first = used
+                    .iter()
+                    .filter(|(f, _)| *f == InputFile::Parcelas || *f == InputFile::ParcelasCredito)
+                    .map(|&(f, at)| (f, Row::new(ctx.table(f), at as usize)))
+                    .find(|(f, row)| {
+                        let id = if *f == InputFile::ParcelasCredito {
+                            cfg.institution_for_code(row.text(1))
+                        } else {
+                            row.text(1)
+                        };
+                        id == inst
+                            && row.text(2) == number
+                            && crate::adapters::company::parse_competencia_field(row.text(4))
+                                == Some(comp)
+                    });
+                let first = first.map_or_else(String::new, |(f, row)| {
+                    if f == file {
+                        format!("já na linha {}", row.line())
+                    } else {
+                        format!("já em {f}, linha {}", row.line())
+                    }
+                });
+                rejects.table_row(
+                    table,
+                    r as usize,
+                    "competencia",
+                    "L004",
+                    format!(
+                        "parcela de {comp} do contrato {number} ({inst}) repetida ({first}): \
+                         informe uma linha por contrato e competência"
+                    ),
+                );
+                continue;
             }
+            k.start = k.start.or(start);
+            // The balance is the one of the latest installment up to the competência, whatever
+            // the order of the rows.
+            if let Some(b) = balance {
+                let newer = match balance_at[i] {
+                    None => true,
+                    Some(at) => comp > at,
+                };
+                if comp <= c && newer {
+                    k.outstanding_balance = Some(b);
+                    balance_at[i] = Some(comp);
+                }
+            }
+            k.installments.push(Installment {
+                competencia: comp,
+                value,
+            });
+            used.push((file, r));
         }
-        k.installments.push(Installment {
-            competencia: comp,
-            value,
-        });
-        used.push((InputFile::Parcelas, r));
     }
 
     // Distribuição da margem.

@@ -4,6 +4,7 @@
 
 mod batch_cmds;
 mod formula_cmds;
+mod import_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -92,6 +93,11 @@ enum Command {
         #[arg(long)]
         sem_progresso: bool,
     },
+    /// Importa arquivos externos para a pasta da empresa.
+    Importar {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
     /// Gera uma empresa sintética realista (determinística pela semente) para testes de escala.
     Gerar {
         /// Número de funcionários.
@@ -109,6 +115,24 @@ enum Command {
         /// Inclui uma pequena parcela de linhas defeituosas (valores ilegíveis, matrículas desconhecidas).
         #[arg(long)]
         defeituosas: bool,
+    },
+}
+
+/// What `consignado importar` reads.
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Parcelas do Crédito do Trabalhador (arquivo do Portal Emprega Brasil ou da API da
+    /// Dataprev: JSON, envelope da API, CSV ou XLSX) para a competência; substitui a importação
+    /// anterior da mesma competência e CNPJ raiz e grava o relatório de cada registro.
+    CreditoTrabalhador {
+        /// Pasta da empresa (configuracao.toml com [empresa] cnpj, funcionarios.csv).
+        empresa: PathBuf,
+        /// Arquivos do governo (um ou mais).
+        #[arg(required = true)]
+        arquivos: Vec<PathBuf>,
+        /// Competência a importar, AAAA-MM (padrão: a dos registros).
+        #[arg(long)]
+        competencia: Option<String>,
     },
 }
 
@@ -148,6 +172,14 @@ pub fn run() -> i32 {
             formato,
             sem_progresso,
         } => batch_cmds::batch(&empresa, &competencia, &saida, &formato, !sem_progresso),
+        Command::Importar {
+            what:
+                ImportKind::CreditoTrabalhador {
+                    empresa,
+                    arquivos,
+                    competencia,
+                },
+        } => import_cmds::credito_trabalhador(&empresa, &arquivos, competencia.as_deref()),
         Command::Gerar {
             funcionarios,
             semente,
@@ -181,14 +213,14 @@ fn usage_error(e: &clap::Error) -> String {
     let what = match e.kind() {
         ErrorKind::UnknownArgument => format!("argumento desconhecido '{arg}'"),
         ErrorKind::InvalidSubcommand => format!(
-            "subcomando desconhecido '{}' (use check, eval, fmt, test, batch ou gerar)",
+            "subcomando desconhecido '{}' (use check, eval, fmt, test, batch, importar ou gerar)",
             text(ContextKind::InvalidSubcommand).unwrap_or(arg)
         ),
         ErrorKind::MissingRequiredArgument => {
             format!("faltam argumentos obrigatórios: {arg}")
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "falta o subcomando (check, eval, fmt, test, batch ou gerar)".to_owned()
+            "falta o subcomando (check, eval, fmt, test, batch, importar ou gerar)".to_owned()
         }
         ErrorKind::InvalidValue => {
             let value = text(ContextKind::InvalidValue).unwrap_or_default();
