@@ -40,6 +40,7 @@ fn base_company() -> &'static Path {
             seed: 7,
             competencia: competencia(),
             damaged_rows: true,
+            credito_trabalhador: false,
         };
         generator::generate(&dir, &options).unwrap();
         dir

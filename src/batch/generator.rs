@@ -28,6 +28,9 @@ pub struct GeneratorOptions {
     pub competencia: Competencia,
     /// Write a small share of deliberately broken rows.
     pub damaged_rows: bool,
+    /// Also write a Crédito do Trabalhador month ([`super::generator_ct`]): the government's
+    /// installment file, the rubric table and the month's events with rubrics.
+    pub credito_trabalhador: bool,
 }
 
 /// What was written.
@@ -39,13 +42,15 @@ pub struct GeneratorStats {
     pub history_rows: u64,
     /// Rows of `parcelas.csv`.
     pub installment_rows: u64,
+    /// Records of the government's installment file (with `credito_trabalhador`).
+    pub platform_records: u64,
 }
 
 /// SplitMix64: tiny, fast, good enough for synthetic data, and stable across platforms.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -54,12 +59,12 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
     /// True with probability `per_mille / 1000`.
-    fn chance(&mut self, per_mille: u64) -> bool {
+    pub(crate) fn chance(&mut self, per_mille: u64) -> bool {
         self.below(1000) < per_mille
     }
 
@@ -302,7 +307,36 @@ fn cents(c: u64) -> String {
 /// Writes a synthetic company folder into `dir` (created if absent; files overwritten).
 pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<GeneratorStats> {
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(crate::adapters::company::CONFIG_FILE), CONFIG_TOML)?;
+    let ct = options.credito_trabalhador;
+    let config = if ct {
+        // The cap of the platform's contracts is 35 % of the remuneração disponível.
+        let base = CONFIG_TOML.replacen(
+            "evento = \"0444\"\n",
+            "evento = \"0444\"\nbase = \"remuneracao_disponivel\"\n",
+            1,
+        );
+        format!("{base}{}", super::generator_ct::CONFIG_TOML)
+    } else {
+        CONFIG_TOML.to_owned()
+    };
+    std::fs::write(dir.join(crate::adapters::company::CONFIG_FILE), config)?;
+    let mut government = None;
+    if ct {
+        std::fs::write(dir.join("rubricas.csv"), super::generator_ct::RUBRICAS_CSV)?;
+        std::fs::create_dir_all(dir.join("governo"))?;
+        let mut w = BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(dir.join("governo").join(format!(
+                "credito_trabalhador_{}.json",
+                options.competencia.to_iso()
+            )))?,
+        );
+        w.write_all(b"[\n")?;
+        government = Some(w);
+    }
+    let mut ct_rng = Rng(options.seed ^ 0x6372_6564_6974_6f74);
+    let mut ct_first = true;
+    let mut ct_contract: u64 = 500_000_000;
     let open = |name: &str| -> std::io::Result<BufWriter<std::fs::File>> {
         Ok(BufWriter::with_capacity(
             1 << 20,
@@ -317,8 +351,10 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
     let mut ferias = open("ferias.csv")?;
     let mut resc = open("rescisoes.csv")?;
     let mut prov = open("provisoes_abertas.csv")?;
-    writeln!(employees, "matricula;cpf;nome;categoria;salario;ddd;telefone;email_funcional;data_nascimento;rg_numero;rg_orgao_emissor;rg_data_emissao;nome_mae")?;
-    writeln!(ficha, "matricula;competencia;periodo;liquido")?;
+    let admission_column = if ct { ";data_admissao" } else { "" };
+    writeln!(employees, "matricula;cpf;nome;categoria;salario;ddd;telefone;email_funcional;data_nascimento;rg_numero;rg_orgao_emissor;rg_data_emissao;nome_mae{admission_column}")?;
+    let rd_column = if ct { ";remuneracao_disponivel" } else { "" };
+    writeln!(ficha, "matricula;competencia;periodo;liquido{rd_column}")?;
     writeln!(events, "matricula;competencia;periodo;evento;tipo;valor")?;
     writeln!(
         parcelas,
@@ -372,10 +408,21 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
         } else {
             cents(salary)
         };
-        writeln!(
+        let cpf = cpf(&mut rng);
+        let admission = if ct {
+            format!(
+                "{:02}/{:02}/{}",
+                1 + ct_rng.below(28),
+                1 + ct_rng.below(12),
+                2005 + ct_rng.below(20)
+            )
+        } else {
+            String::new()
+        };
+        write!(
             employees,
             "{m};{};{first} {last};{category};{salary_text};{ddd};{phone};{email};{:02}/{:02}/{};{};{};{:02}/{:02}/{};{} {}",
-            cpf(&mut rng),
+            cpf,
             1 + rng.below(28),
             1 + rng.below(12),
             1960 + rng.below(45),
@@ -387,12 +434,40 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
             rng.pick(FIRST),
             rng.pick(LAST),
         )?;
+        if ct {
+            write!(employees, ";{admission}")?;
+        }
+        writeln!(employees)?;
 
         // Ficha financeira: previous month (LIQUIDOFF) and the competência.
         let net_prev = salary * (70 + rng.below(15)) / 100;
         let net_cur = salary * (70 + rng.below(15)) / 100;
-        writeln!(ficha, "{m};{pi};1;{}", cents(net_prev))?;
-        writeln!(ficha, "{m};{ci};1;{}", cents(net_cur))?;
+        if let Some(w) = government.as_mut() {
+            let name = format!("{} {}", first.to_uppercase(), last.to_uppercase());
+            let month = super::generator_ct::EmployeeMonth {
+                matricula: &m,
+                cpf: &cpf,
+                name: &name,
+                salary,
+                admission: &admission,
+                competencia: &ci,
+                competencia_br: &format!("{:02}/{}", c.month(), c.year()),
+            };
+            // The month's movement from rubrics: its líquido and remuneração disponível.
+            let (rd, net) = super::generator_ct::write_events(&mut ct_rng, &month, &mut events)?;
+            writeln!(ficha, "{m};{pi};1;{};", cents(net_prev))?;
+            writeln!(ficha, "{m};{ci};1;{};{}", signed_cents(net), signed_cents(rd))?;
+            stats.platform_records += super::generator_ct::write_contracts(
+                &mut ct_rng,
+                &month,
+                &mut ct_contract,
+                &mut ct_first,
+                w,
+            )?;
+        } else {
+            writeln!(ficha, "{m};{pi};1;{}", cents(net_prev))?;
+            writeln!(ficha, "{m};{ci};1;{}", cents(net_cur))?;
+        }
         stats.history_rows += 2;
 
         // Contracts: 0 (40 %), 1 (35 %), 2 (17 %), 3 (8 %); some installments above the cap.
@@ -515,7 +590,21 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
     ] {
         w.flush()?;
     }
+    if let Some(mut w) = government {
+        w.write_all(b"\n]\n")?;
+        w.flush()?;
+    }
     Ok(stats)
+}
+
+/// Money with 2 places from signed centavos.
+fn signed_cents(c: i64) -> String {
+    let text = cents(c.unsigned_abs());
+    if c < 0 {
+        format!("-{text}")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]

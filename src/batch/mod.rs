@@ -29,6 +29,7 @@
 //! ([`crate::cli`] in the binary).
 
 pub mod generator;
+pub mod generator_ct;
 mod index;
 mod worker;
 

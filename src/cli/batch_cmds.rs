@@ -68,13 +68,14 @@ pub fn batch(
     }
 }
 
-/// `consignado gerar --funcionarios N --semente S --saida DIR [--competencia AAAA-MM] [--defeituosas]`.
+/// `consignado gerar --funcionarios N --semente S --saida DIR [--competencia AAAA-MM] [--defeituosas] [--credito-trabalhador]`.
 pub fn generate(
     employees: u64,
     seed: u64,
     output: &Path,
     competencia_text: &str,
     damaged: bool,
+    credito_trabalhador: bool,
 ) -> i32 {
     let competencia = match competencia(competencia_text) {
         Ok(c) => c,
@@ -85,6 +86,7 @@ pub fn generate(
         seed,
         competencia,
         damaged_rows: damaged,
+        credito_trabalhador,
     };
     let started = Instant::now();
     match generator::generate(output, &options) {
@@ -97,6 +99,16 @@ pub fn generate(
                 stats.installment_rows,
                 competencia
             );
+            if credito_trabalhador {
+                println!(
+                    "Crédito do Trabalhador: {} registros em {}, rubricas.csv",
+                    stats.platform_records,
+                    output
+                        .join("governo")
+                        .join(format!("credito_trabalhador_{}.json", competencia.to_iso()))
+                        .display()
+                );
+            }
             eprintln!("({:.2} s)", started.elapsed().as_secs_f64());
             EXIT_OK
         }

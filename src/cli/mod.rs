@@ -115,6 +115,10 @@ enum Command {
         /// Inclui uma pequena parcela de linhas defeituosas (valores ilegíveis, matrículas desconhecidas).
         #[arg(long)]
         defeituosas: bool,
+        /// Inclui um mês do Crédito do Trabalhador: o arquivo do governo (governo/*.json),
+        /// a tabela de rubricas e os eventos do mês com rubricas.
+        #[arg(long)]
+        credito_trabalhador: bool,
     },
 }
 
@@ -186,7 +190,15 @@ pub fn run() -> i32 {
             saida,
             competencia,
             defeituosas,
-        } => batch_cmds::generate(funcionarios, semente, &saida, &competencia, defeituosas),
+            credito_trabalhador,
+        } => batch_cmds::generate(
+            funcionarios,
+            semente,
+            &saida,
+            &competencia,
+            defeituosas,
+            credito_trabalhador,
+        ),
     }
 }
 
