@@ -91,6 +91,9 @@ pub enum InputFile {
     /// platform, written by `consignado importar credito-trabalhador` (same first columns as
     /// `parcelas.csv`; `instituicao` is the institution's 3-digit code).
     ParcelasCredito,
+    /// `rubricas.csv`: the company's rubric table (its S-1010 data), read once for the whole
+    /// run (not a per-employee table: it is not in [`InputFile::ALL`]).
+    Rubricas,
 }
 
 /// Column positions of `funcionarios.csv` (in [`InputFile::columns`] order).
@@ -141,6 +144,7 @@ impl InputFile {
             InputFile::Rescisoes => "rescisoes.csv",
             InputFile::ProvisoesAbertas => "provisoes_abertas.csv",
             InputFile::ParcelasCredito => "parcelas_credito_trabalhador.csv",
+            InputFile::Rubricas => "rubricas.csv",
         }
     }
 
@@ -166,6 +170,7 @@ impl InputFile {
             InputFile::Rescisoes => COLS_RESCISOES,
             InputFile::ProvisoesAbertas => COLS_PROVISOES,
             InputFile::ParcelasCredito => COLS_PARCELAS_CREDITO,
+            InputFile::Rubricas => COLS_RUBRICAS,
         }
     }
 }
@@ -228,6 +233,17 @@ pub const COLS_PARCELAS_CREDITO: &[Column] = &[
     opt("categoria"),
     opt("estabelecimento"),
     opt("data_admissao"),
+];
+/// The columns of `rubricas.csv`.
+const COLS_RUBRICAS: &[Column] = &[
+    req("evento"),
+    opt("descricao"),
+    req("natureza"),
+    req("tipo"),
+    req("cod_inc_cp"),
+    req("cod_inc_irrf"),
+    req("cod_inc_fgts"),
+    opt("habitual"),
 ];
 const COLS_DISTRIBUICOES: &[Column] = &[req("matricula"), req("instituicao"), req("percentual")];
 const COLS_FERIAS: &[Column] = &[

@@ -56,11 +56,14 @@ pub enum OutputFile {
     Ocorrencias,
     /// `resultados.jsonl`: everything about an employee, one JSON object per line.
     Resultados,
+    /// `remuneracao_disponivel.csv`: the remuneração disponível part by part (with a rubric
+    /// table; only the header without one).
+    RemuneracaoDisponivel,
 }
 
 impl OutputFile {
     /// Every per-employee file.
-    pub const ALL: [OutputFile; 9] = [
+    pub const ALL: [OutputFile; 10] = [
         OutputFile::Funcionarios,
         OutputFile::Margens,
         OutputFile::Descontos,
@@ -70,6 +73,7 @@ impl OutputFile {
         OutputFile::ProvisoesAbertas,
         OutputFile::Ocorrencias,
         OutputFile::Resultados,
+        OutputFile::RemuneracaoDisponivel,
     ];
 
     /// File name in the output folder.
@@ -84,6 +88,7 @@ impl OutputFile {
             OutputFile::ProvisoesAbertas => "provisoes_abertas.csv",
             OutputFile::Ocorrencias => "ocorrencias.csv",
             OutputFile::Resultados => "resultados.jsonl",
+            OutputFile::RemuneracaoDisponivel => "remuneracao_disponivel.csv",
         }
     }
 
@@ -99,6 +104,7 @@ impl OutputFile {
             OutputFile::ProvisoesAbertas => "matricula;instituicao;competencia_origem;competencia_retorno;valor\n",
             OutputFile::Ocorrencias => "competencia;matricula;codigo;gravidade;campo;mensagem\n",
             OutputFile::Resultados => "",
+            OutputFile::RemuneracaoDisponivel => "competencia;matricula;parte;evento;sinal;valor\n",
         }
     }
 
@@ -106,6 +112,36 @@ impl OutputFile {
     pub fn is_jsonl(self) -> bool {
         self == OutputFile::Resultados
     }
+}
+
+/// Renders the remuneração disponível of one employee part by part: one line per rubric that
+/// entered it (`sinal` `+` or `-`), then the total (`parte` = `total`).
+pub fn render_rd_parts(
+    b: &mut Vec<u8>,
+    competencia: &str,
+    matricula: &str,
+    parts: &crate::domain::types::RdBreakdown,
+) {
+    for line in &parts.lines {
+        b.push_str(competencia);
+        b.push(b';');
+        push_csv(b, matricula);
+        b.push(b';');
+        b.push_str(line.part);
+        b.push(b';');
+        push_csv(b, &line.code);
+        b.push(b';');
+        b.push(if line.sign < 0 { b'-' } else { b'+' });
+        b.push(b';');
+        push_money(b, line.value);
+        b.push(b'\n');
+    }
+    b.push_str(competencia);
+    b.push(b';');
+    push_csv(b, matricula);
+    b.push_str(";total;;;");
+    push_money(b, parts.total);
+    b.push(b'\n');
 }
 
 /// Name of the rejects file (CSV) and its JSON Lines twin.
@@ -123,7 +159,7 @@ pub const SUMMARY_TXT: &str = "resumo.txt";
 #[derive(Debug, Default)]
 pub struct Buffers {
     /// Indexed by `OutputFile as usize`.
-    pub text: [Vec<u8>; 9],
+    pub text: [Vec<u8>; 10],
     /// Scratch space of the renderer (the escaped line prefix), kept to reuse its allocation.
     prefix: Vec<u8>,
 }

@@ -63,6 +63,46 @@ pub struct Company {
     pub config: CompiledConfig,
     /// The tables, by [`InputFile::index`].
     pub tables: Vec<Table>,
+    /// The rubric table (`rubricas.csv`), when the company has one: the remuneração
+    /// disponível is then computed from the month's events.
+    pub rubrics: Option<Rubrics>,
+}
+
+/// The company's rubrics by event code, classified for the remuneração disponível.
+pub type Rubrics = std::collections::HashMap<String, crate::adapters::rubrics::RubricClass>;
+
+/// Reads `rubricas.csv` (absent: `None`). A row that does not read, or a code given twice,
+/// stops the run: every employee's remuneração disponível depends on the table.
+fn load_rubrics(dir: &Path) -> Result<Option<Rubrics>, LoadError> {
+    use crate::adapters::rubrics::{classify, parse_rubric_fields};
+    let path = dir.join(InputFile::Rubricas.file_name());
+    if !path.exists() {
+        return Ok(None);
+    }
+    let table = Table::read(dir, InputFile::Rubricas)?;
+    let mut rubrics = Rubrics::with_capacity(table.len());
+    let mut lines: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for r in 0..table.len() {
+        let f = |c: usize| table.field(r, c);
+        let line = table.line(r);
+        let bad = |field: &str, message: &str| LoadError::Format {
+            path: path.clone(),
+            line: u64::from(line),
+            message: format!("{field}: {message}"),
+        };
+        let habitual = if f(7).is_empty() { "sim" } else { f(7) };
+        let rubric = parse_rubric_fields(f(0), f(2), f(3), f(4), f(5), f(6), habitual)
+            .map_err(|(field, message)| bad(&field, &message))?;
+        let class = classify(&rubric).map_err(|message| bad("natureza", &message))?;
+        if let Some(first) = lines.insert(f(0).to_owned(), line) {
+            return Err(bad(
+                "evento",
+                &format!("rubrica '{}' repetida (já na linha {first}): uma linha por evento", f(0)),
+            ));
+        }
+        rubrics.insert(f(0).to_owned(), class);
+    }
+    Ok(Some(rubrics))
 }
 
 /// Reads and validates a company folder: configuration and tables (in parallel).
@@ -95,6 +135,7 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
     );
     let (config, text) = config?;
     let tables = tables.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let rubrics = load_rubrics(dir)?;
     // The institutions of the Crédito do Trabalhador installments need no configuration.
     let credit = &tables[InputFile::ParcelasCredito.index()];
     let mut codes: Vec<(String, String)> = Vec::new();
@@ -107,7 +148,11 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
     codes.sort();
     let config = CompiledConfig::compile(config.with_platform_institutions(&codes))
         .map_err(|issues| config_error(&config_path, &text, &issues))?;
-    Ok(Company { config, tables })
+    Ok(Company {
+        config,
+        tables,
+        rubrics,
+    })
 }
 
 /// Reads and parses `configuracao.toml` (compiled once the tables are read).
@@ -490,6 +535,8 @@ pub(crate) struct Ctx<'a> {
     pub competencia_iso: String,
     pub periodo: i64,
     pub formats: Formats,
+    /// The rubric table, when the company has one.
+    pub rubrics: Option<&'a Rubrics>,
 }
 
 impl Ctx<'_> {
@@ -593,6 +640,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         competencia_iso: c.to_iso(),
         periodo: company.config.config().periodo.unwrap_or(1),
         formats: options.formats,
+        rubrics: company.rubrics.as_ref(),
     };
 
     let mut sink = OutputSink::create(&options.output, options.formats)?;

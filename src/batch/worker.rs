@@ -122,6 +122,17 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
                 &month.employee.cpf,
                 &result,
             );
+            if ctx.rubrics.is_some() && ctx.formats.csv {
+                let exclude = ctx.config.config().margem.excluir_nao_habituais;
+                if let Ok(Some(parts)) = month.movement.available_remuneration_parts(exclude) {
+                    crate::adapters::output::render_rd_parts(
+                        out.bufs.of(OutputFile::RemuneracaoDisponivel),
+                        &ctx.competencia_iso,
+                        &month.employee.matricula,
+                        &parts,
+                    );
+                }
+            }
         }
         Err(issues) => {
             let errors: Vec<_> = issues.iter().filter(|i| i.is_error()).collect();
@@ -514,7 +525,7 @@ fn build_month(
             .iter_mut()
             .find(|h| h.competencia == comp && h.periodo == periodo);
         if comp == c && periodo == ctx.periodo {
-            movement.events.push(Event {
+            let mut event = Event {
                 code: code.to_owned(),
                 kind,
                 value,
@@ -522,7 +533,32 @@ fn build_month(
                 irrf_incidence: false,
                 nature: EventNature::Comum,
                 habitual: true,
-            });
+            };
+            if let Some(rubrics) = ctx.rubrics {
+                match rubrics.get(code) {
+                    Some(class) => {
+                        event.inss_incidence = class.inss_incidence;
+                        event.irrf_incidence = class.irrf_incidence;
+                        event.nature = class.nature;
+                        event.habitual = class.habitual;
+                    }
+                    // The engine's own events (438, 442, 453–456, 439/443) need no rubric.
+                    None if !ctx.config.is_engine_event(code) => {
+                        rejects.table_row(
+                            table,
+                            r as usize,
+                            "evento",
+                            "L010",
+                            format!(
+                                "evento '{code}' sem rubrica em rubricas.csv: cadastre a sua natureza e incidências, para que a remuneração disponível saiba se ele entra"
+                            ),
+                        );
+                        continue;
+                    }
+                    None => {}
+                }
+            }
+            movement.events.push(event);
         }
         match closed {
             Some(h) => {
@@ -542,6 +578,15 @@ fn build_month(
             }
         }
         used.push((InputFile::Eventos, r));
+    }
+
+    // With a rubric table the remuneração disponível is the one its rubrics give (the value
+    // written in ficha_financeira.csv is not used); a month without any of them has none.
+    if ctx.rubrics.is_some() {
+        movement.available_remuneration = None;
+        if !movement.knows_available_remuneration() {
+            movement.available_remuneration = Some(Decimal::ZERO);
+        }
     }
 
     // Parcelas → contracts (grouped by institution and contract number, in file order): the

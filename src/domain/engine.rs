@@ -140,6 +140,15 @@ impl CompiledConfig {
         &self.warnings
     }
 
+    /// Is `code` an event the engine itself produces or reads as an institution's amount
+    /// (438, 439, 442, 443, 453–456 of the configuration)?
+    pub fn is_engine_event(&self, code: &str) -> bool {
+        self.produced.contains(code)
+            || self.config.instituicoes.iter().any(|i| {
+                i.evento_439.as_deref() == Some(code) || i.evento_443.as_deref() == Some(code)
+            })
+    }
+
     fn net_pay(&self, movement: &Movement) -> Result<Decimal, DomainError> {
         movement.net_pay_excluding(&|code| !self.produced.contains(code))
     }
