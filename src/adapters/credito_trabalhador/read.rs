@@ -555,6 +555,10 @@ fn read_csv(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
         .from_reader(text.as_bytes());
     let mut table = Table::new(path);
     let mut row = csv::StringRecord::new();
+    // The csv crate's line of a record is off after CRLF line ends and blank lines: count
+    // the lines up to the record's first byte instead (a record never starts with CR or LF).
+    let bytes = text.as_bytes();
+    let (mut line, mut counted) = (1u32, 0usize);
     loop {
         match reader.read_record(&mut row) {
             Ok(true) => {}
@@ -567,9 +571,16 @@ fn read_csv(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
                 return Err(err);
             }
         }
-        let line = row
+        let mut start = row
             .position()
-            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+            .map_or(counted, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .clamp(counted, bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let newlines = memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted = start;
         let cells = row.iter().map(clean_cell).collect();
         table.push(cells, line, "campos")?;
     }
@@ -622,7 +633,18 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// Reads the first worksheet. calamine 0.30 can panic on a malformed archive (e.g. a shared
+/// string index out of range): that panic is caught here and reported as an unreadable file.
 fn read_xlsx(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
+    std::panic::catch_unwind(|| read_xlsx_unguarded(bytes, path)).unwrap_or_else(|_| {
+        Err(ReadError::new(
+            path,
+            "planilha XLSX ilegível (estrutura interna inválida); baixe o arquivo novamente do portal",
+        ))
+    })
+}
+
+fn read_xlsx_unguarded(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
     let bad = |e: &dyn fmt::Display| {
         ReadError::new(
             path,
