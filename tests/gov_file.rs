@@ -592,3 +592,41 @@ fn mutated_xlsx_never_panics() {
     }
     assert!(n > 0);
 }
+
+/// The fuzz seeds (`fuzz/seeds_gov/`) read as their names say.
+#[test]
+fn fuzz_seeds_read() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds_gov");
+    let mut seen = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for path in names {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let summary = match read_path(&path) {
+            Ok(file) => {
+                let ok = file.records.iter().filter(|r| normalize(r).is_ok()).count();
+                format!("{name}: {} {}/{}", file.format, ok, file.records.len())
+            }
+            Err(e) => format!(
+                "{name}: erro {}",
+                e.message.chars().take(40).collect::<String>()
+            ),
+        };
+        seen.push(summary);
+    }
+    assert_eq!(
+        seen,
+        [
+            "01_flat.json: JSON 2/2",
+            "02_nested.json: JSON 1/2",
+            "03_envelope.json: JSON (envelope da API) 2/2",
+            "04_erro_lf.json: erro o arquivo é uma resposta de erro da API ",
+            "05_parcelas.csv: CSV 2/2",
+            "06_parcelas_cp1252.csv: CSV 1/2",
+            "07_planilha.xlsx: XLSX 1/2",
+        ]
+    );
+}
