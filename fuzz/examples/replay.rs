@@ -58,6 +58,20 @@ fn main() {
             eprintln!("FAIL table_read: {}", path.display());
         }
     }
+    // The Crédito do Trabalhador reader, on the raw bytes.
+    for path in &all {
+        let data = std::fs::read(path).expect("read input");
+        let ok = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || consignado_fuzz::gov_file(&data))
+            .expect("spawn")
+            .join()
+            .is_ok();
+        if !ok {
+            failed += 1;
+            eprintln!("FAIL gov_file: {}", path.display());
+        }
+    }
     println!("replay: {} inputs, {failed} failures", all.len());
     std::process::exit(i32::from(failed > 0));
 }

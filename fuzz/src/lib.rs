@@ -167,3 +167,75 @@ pub fn table_read(data: &[u8]) {
         }
     }
 }
+
+/// calamine 0.30 panics on some malformed archives; the reader catches that panic
+/// (`catch_unwind`) and reports the file as unreadable. libFuzzer's panic hook aborts before
+/// any unwinding, so `gov_file` installs, once, a hook that lets panics raised inside calamine
+/// unwind to the reader, and hands every other panic to the previous hook (which aborts).
+pub fn tolerate_calamine_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_calamine = info
+                .location()
+                .is_some_and(|l| l.file().contains("calamine-"));
+            if !in_calamine {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// `gov_file`: the Crédito do Trabalhador reader and normaliser on any bytes. Nothing panics;
+/// records are numbered 1..=n with non-decreasing lines; a normalised record holds its
+/// invariants (11-digit CPF, 3-digit institution, valid `nrDoc`, installment > 0 with 2
+/// places); a rejected record has at least one problem; a JSON array reads the same wrapped in
+/// the API envelope; every error prints its path first.
+pub fn gov_file(data: &[u8]) {
+    use base64::Engine as _;
+    use consignado::adapters::credito_trabalhador::{
+        is_valid_nr_doc, normalize, read_bytes, SourceFormat,
+    };
+    tolerate_calamine_panics();
+    let path = std::path::Path::new("gov.json");
+    let file = match read_bytes(data, path) {
+        Ok(file) => file,
+        Err(e) => {
+            assert!(e.to_string().starts_with("gov.json"), "{e}");
+            assert!(!e.message.is_empty());
+            return;
+        }
+    };
+    assert_eq!(file.sha256.len(), 64);
+    let mut last_line = 0;
+    for (i, r) in file.records.iter().enumerate() {
+        assert_eq!(r.index, i + 1, "record numbers");
+        assert!(r.line >= last_line && r.line >= 1, "lines go forward");
+        last_line = r.line;
+        match normalize(r) {
+            Ok(g) => {
+                assert!(g.cpf.len() == 11 && g.cpf.bytes().all(|b| b.is_ascii_digit()));
+                assert!(g.institution_code.len() == 3);
+                assert!(is_valid_nr_doc(&g.contract), "{:?}", g.contract);
+                assert!((1..=30).contains(&g.matricula.chars().count()));
+                assert!(g.installment > Decimal::ZERO && g.installment.scale() == 2);
+                assert!(g.employer_number.starts_with(&g.employer_root));
+            }
+            Err(problems) => {
+                assert!(!problems.is_empty(), "a rejected record has a problem");
+                for p in &problems {
+                    let _ = p.to_string();
+                }
+            }
+        }
+    }
+    if file.format == SourceFormat::JsonArray {
+        let body = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(body);
+        let envelope = format!("{{\"Ambiente\": \"2\", \"Arquivo\": \"{encoded}\"}}");
+        let wrapped = read_bytes(envelope.as_bytes(), path).expect("the envelope reads");
+        assert_eq!(wrapped.format, SourceFormat::JsonEnvelope);
+        assert_eq!(wrapped.records, file.records, "envelope = array");
+    }
+}

@@ -3,5 +3,6 @@
 
 pub mod company;
 pub mod context;
+pub mod credito_trabalhador;
 pub mod fixture;
 pub mod output;
