@@ -5,3 +5,4 @@ pub mod company;
 pub mod context;
 pub mod fixture;
 pub mod output;
+pub mod rubrics;
