@@ -6,3 +6,4 @@ pub mod context;
 pub mod credito_trabalhador;
 pub mod fixture;
 pub mod output;
+pub mod rubrics;

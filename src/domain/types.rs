@@ -538,6 +538,136 @@ pub struct EmployeeMonth {
     pub termination: Option<Termination>,
 }
 
+/// Remuneração disponível explained part by part (Portaria MTE 435 art. 7 sole paragraph, wording
+/// of Portaria 491/2025): what [`Movement::available_remuneration_parts`] returns.
+///
+/// Every part is a sum of event values as they are (positive for a normal payslip); `total` is
+/// `earnings − incident_deductions − inss − irrf − other_compulsory`, computed event by event in
+/// the order of the movement exactly as [`Movement::available_remuneration`] computes it, so the
+/// two always agree. When the payroll informed the RD (`remuneracao_disponivel`), there is nothing
+/// to explain: every part is zero, `lines` is empty and `total` is the informed value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RdBreakdown {
+    /// Σ proventos with INSS incidence that entered (habitual ones, or all of them when
+    /// non-habitual earnings are not excluded).
+    pub earnings: Decimal,
+    /// Σ descontos with INSS incidence (faltas, atrasos, DSR perdido).
+    pub incident_deductions: Decimal,
+    /// Σ INSS do empregado (events of nature `inss`).
+    pub inss: Decimal,
+    /// Σ IRRF (events of nature `irrf`).
+    pub irrf: Decimal,
+    /// Σ other compulsory deductions (events of nature `compulsoria`: pensão alimentícia, ordem
+    /// judicial).
+    pub other_compulsory: Decimal,
+    /// The remuneração disponível; equal to [`Movement::available_remuneration`].
+    pub total: Decimal,
+    /// The events that entered, in the order of the movement, each with its part and sign.
+    pub lines: Vec<RdLine>,
+}
+
+/// One event that entered the remuneração disponível.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RdLine {
+    /// Código do evento.
+    pub code: String,
+    /// Part of art. 7: `"proventos"`, `"descontos_com_incidencia"`, `"inss"`, `"irrf"` or
+    /// `"outros_compulsorios"`.
+    pub part: &'static str,
+    /// +1 for an earning, −1 for a deduction.
+    pub sign: i8,
+    /// Valor do evento (as in the movement; the sign says how it entered).
+    pub value: Decimal,
+}
+
+impl RdLine {
+    /// Key of the earnings part.
+    pub const EARNINGS: &'static str = "proventos";
+    /// Key of the part of deductions with INSS incidence.
+    pub const INCIDENT_DEDUCTIONS: &'static str = "descontos_com_incidencia";
+    /// Key of the INSS part.
+    pub const INSS: &'static str = "inss";
+    /// Key of the IRRF part.
+    pub const IRRF: &'static str = "irrf";
+    /// Key of the part of other compulsory deductions.
+    pub const OTHER_COMPULSORY: &'static str = "outros_compulsorios";
+}
+
+impl Movement {
+    /// The remuneração disponível with its explanation: which events entered, in which part of
+    /// art. 7 and with which sign. Same rules and same order as
+    /// [`Movement::available_remuneration`] (which stays the fast path of the batch), so
+    /// `total` equals it exactly; `None` when it cannot be known. An overflow of a part's sum is
+    /// an error too.
+    pub fn available_remuneration_parts(
+        &self,
+        exclude_non_habitual: bool,
+    ) -> Result<Option<RdBreakdown>, DomainError> {
+        const WHAT: &str = "remuneração disponível";
+        if let Some(v) = self.available_remuneration {
+            return Ok(Some(RdBreakdown {
+                earnings: Decimal::ZERO,
+                incident_deductions: Decimal::ZERO,
+                inss: Decimal::ZERO,
+                irrf: Decimal::ZERO,
+                other_compulsory: Decimal::ZERO,
+                total: v,
+                lines: Vec::new(),
+            }));
+        }
+        if !self.knows_available_remuneration() {
+            return Ok(None);
+        }
+        let mut b = RdBreakdown {
+            earnings: Decimal::ZERO,
+            incident_deductions: Decimal::ZERO,
+            inss: Decimal::ZERO,
+            irrf: Decimal::ZERO,
+            other_compulsory: Decimal::ZERO,
+            total: Decimal::ZERO,
+            lines: Vec::new(),
+        };
+        for e in &self.events {
+            let part = match (e.kind, e.nature) {
+                (EventKind::Provento, _)
+                    if e.inss_incidence && (e.habitual || !exclude_non_habitual) =>
+                {
+                    RdLine::EARNINGS
+                }
+                (EventKind::Desconto, EventNature::Comum) if e.inss_incidence => {
+                    RdLine::INCIDENT_DEDUCTIONS
+                }
+                (EventKind::Desconto, EventNature::Inss) => RdLine::INSS,
+                (EventKind::Desconto, EventNature::Irrf) => RdLine::IRRF,
+                (EventKind::Desconto, EventNature::Compulsoria) => RdLine::OTHER_COMPULSORY,
+                _ => continue,
+            };
+            let sign: i8 = if part == RdLine::EARNINGS {
+                b.total = arith::add(b.total, e.value, WHAT)?;
+                1
+            } else {
+                b.total = arith::sub(b.total, e.value, WHAT)?;
+                -1
+            };
+            let slot = match part {
+                RdLine::EARNINGS => &mut b.earnings,
+                RdLine::INCIDENT_DEDUCTIONS => &mut b.incident_deductions,
+                RdLine::INSS => &mut b.inss,
+                RdLine::IRRF => &mut b.irrf,
+                _ => &mut b.other_compulsory,
+            };
+            *slot = arith::add(*slot, e.value, WHAT)?;
+            b.lines.push(RdLine {
+                code: e.code.clone(),
+                part,
+                sign,
+                value: e.value,
+            });
+        }
+        Ok(Some(b))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,5 +704,101 @@ mod tests {
             31
         );
         assert!("9999-12".parse::<Competencia>().unwrap().next().is_none());
+    }
+
+    fn ev(code: &str, kind: EventKind, value: i64, incidence: bool, nature: EventNature) -> Event {
+        Event {
+            code: code.to_owned(),
+            kind,
+            value: Decimal::new(value, 2),
+            inss_incidence: incidence,
+            irrf_incidence: false,
+            nature,
+            habitual: true,
+        }
+    }
+
+    #[test]
+    fn breakdown_explains_each_part_and_agrees_with_the_fast_path() {
+        // Domínio Ex. 3a: 5 000,00 − 333,18 − 462,93 − 104,96 − 876,43 = 3 222,50.
+        let m = Movement {
+            competencia: "2025-07".parse().unwrap(),
+            periodo: 1,
+            events: vec![
+                ev(
+                    "001",
+                    EventKind::Provento,
+                    500_000,
+                    true,
+                    EventNature::Comum,
+                ),
+                ev("300", EventKind::Desconto, 33_318, true, EventNature::Comum),
+                ev("900", EventKind::Desconto, 46_293, false, EventNature::Inss),
+                ev("901", EventKind::Desconto, 10_496, false, EventNature::Irrf),
+                ev(
+                    "902",
+                    EventKind::Desconto,
+                    87_643,
+                    false,
+                    EventNature::Compulsoria,
+                ),
+                ev(
+                    "950",
+                    EventKind::Desconto,
+                    30_000,
+                    false,
+                    EventNature::Comum,
+                ),
+                ev(
+                    "960",
+                    EventKind::BaseDeCalculo,
+                    99_999,
+                    true,
+                    EventNature::Comum,
+                ),
+            ],
+            net_pay: None,
+            available_remuneration: None,
+        };
+        let b = m.available_remuneration_parts(false).unwrap().unwrap();
+        assert_eq!(b.total, Decimal::new(322_250, 2));
+        assert_eq!(Some(b.total), m.available_remuneration(false).unwrap());
+        assert_eq!(b.earnings, Decimal::new(500_000, 2));
+        assert_eq!(b.incident_deductions, Decimal::new(33_318, 2));
+        assert_eq!(b.inss, Decimal::new(46_293, 2));
+        assert_eq!(b.irrf, Decimal::new(10_496, 2));
+        assert_eq!(b.other_compulsory, Decimal::new(87_643, 2));
+        let parts: Vec<(&str, &str, i8)> = b
+            .lines
+            .iter()
+            .map(|l| (l.code.as_str(), l.part, l.sign))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                ("001", "proventos", 1),
+                ("300", "descontos_com_incidencia", -1),
+                ("900", "inss", -1),
+                ("901", "irrf", -1),
+                ("902", "outros_compulsorios", -1),
+            ]
+        );
+
+        let informed = Movement {
+            available_remuneration: Some(Decimal::new(1234, 0)),
+            ..m.clone()
+        };
+        let b = informed
+            .available_remuneration_parts(false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.total, Decimal::new(1234, 0));
+        assert!(b.lines.is_empty());
+
+        let unknown = Movement {
+            events: vec![ev("950", EventKind::Desconto, 1, false, EventNature::Comum)],
+            ..m
+        };
+        assert_eq!(unknown.available_remuneration_parts(false).unwrap(), None);
     }
 }
