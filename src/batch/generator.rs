@@ -456,7 +456,12 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
             // The month's movement from rubrics: its líquido and remuneração disponível.
             let (rd, net) = super::generator_ct::write_events(&mut ct_rng, &month, &mut events)?;
             writeln!(ficha, "{m};{pi};1;{};", cents(net_prev))?;
-            writeln!(ficha, "{m};{ci};1;{};{}", signed_cents(net), signed_cents(rd))?;
+            writeln!(
+                ficha,
+                "{m};{ci};1;{};{}",
+                signed_cents(net),
+                signed_cents(rd)
+            )?;
             stats.platform_records += super::generator_ct::write_contracts(
                 &mut ct_rng,
                 &month,

@@ -30,7 +30,8 @@ const INSTITUTIONS: [(&str, &str); 5] = [
 ];
 
 /// The rubric table: evento;natureza;tipo;cod_inc_cp;cod_inc_irrf;cod_inc_fgts;habitual.
-pub const RUBRICAS_CSV: &str = "evento;descricao;natureza;tipo;cod_inc_cp;cod_inc_irrf;cod_inc_fgts;habitual
+pub const RUBRICAS_CSV: &str =
+    "evento;descricao;natureza;tipo;cod_inc_cp;cod_inc_irrf;cod_inc_fgts;habitual
 R001;Salário;1000;1;11;11;11;sim
 R002;Horas extras;1003;1;11;11;11;não
 R101;Faltas;9207;2;11;11;11;sim
@@ -122,12 +123,7 @@ pub(crate) fn write_events(
 /// INSS of the employee by the 2025 progressive table (7,5 % / 9 % / 12 % / 14 %), each
 /// bracket truncated to the centavo.
 fn inss_2025(base: i64) -> i64 {
-    let brackets = [
-        (151_800, 75),
-        (279_388, 90),
-        (419_083, 120),
-        (815_741, 140),
-    ];
+    let brackets = [(151_800, 75), (279_388, 90), (419_083, 120), (815_741, 140)];
     let mut total = 0;
     let mut lower = 0;
     for (upper, per_mille) in brackets {

@@ -97,7 +97,10 @@ fn load_rubrics(dir: &Path) -> Result<Option<Rubrics>, LoadError> {
         if let Some(first) = lines.insert(f(0).to_owned(), line) {
             return Err(bad(
                 "evento",
-                &format!("rubrica '{}' repetida (já na linha {first}): uma linha por evento", f(0)),
+                &format!(
+                    "rubrica '{}' repetida (já na linha {first}): uma linha por evento",
+                    f(0)
+                ),
             ));
         }
         rubrics.insert(f(0).to_owned(), class);
@@ -141,7 +144,9 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
     let mut codes: Vec<(String, String)> = Vec::new();
     for r in 0..credit.len() {
         let code = credit.field(r, 1);
-        if crate::domain::platform::is_institution_code(code) && !codes.iter().any(|(c, _)| c == code) {
+        if crate::domain::platform::is_institution_code(code)
+            && !codes.iter().any(|(c, _)| c == code)
+        {
             codes.push((code.to_owned(), credit.field(r, 9).to_owned()));
         }
     }

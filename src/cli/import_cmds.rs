@@ -9,15 +9,13 @@ use std::path::{Path, PathBuf};
 pub fn credito_trabalhador(dir: &Path, files: &[PathBuf], competencia: Option<&str>) -> i32 {
     let competencia = match competencia {
         None => None,
-        Some(text) => {
-            match consignado::adapters::company::parse_competencia_field(text.trim()) {
-                Some(c) => Some(c),
-                None => {
-                    eprintln!("erro: competência inválida '{text}': use AAAA-MM, por exemplo 2026-01");
-                    return EXIT_USAGE;
-                }
+        Some(text) => match consignado::adapters::company::parse_competencia_field(text.trim()) {
+            Some(c) => Some(c),
+            None => {
+                eprintln!("erro: competência inválida '{text}': use AAAA-MM, por exemplo 2026-01");
+                return EXIT_USAGE;
             }
-        }
+        },
     };
     match import::import(dir, files, &ImportOptions { competencia }) {
         Ok(summary) => {

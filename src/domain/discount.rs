@@ -140,8 +140,29 @@ impl ShortfallReason {
                 "a fórmula de desconto da instituição resultou em menos que a parcela"
             }
             ShortfallReason::RescisaoInsuficiente => {
-                "desligado: o limite sobre as verbas rescisórias não comporta o valor; o saldo segue com a instituição"
+                "desligado: o limite sobre as verbas rescisórias não comporta o valor, o saldo segue com a instituição"
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::ShortfallReason;
+
+    #[test]
+    fn reason_codes_are_stable_and_texts_fit_a_csv_field() {
+        for r in ShortfallReason::ALL {
+            assert_eq!(r.code().parse::<ShortfallReason>(), Ok(r));
+            assert!(
+                !r.text().contains(';') && !r.text().contains('"'),
+                "{}",
+                r.code()
+            );
+            assert!(r
+                .code()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
         }
     }
 }

@@ -7,7 +7,8 @@
 //!    `funcionarios.csv` (matrícula, CPF, optional `data_admissao`).
 //! 2. Reads every file ([`super::read_path`]: JSON flat or nested, the API envelope, CSV,
 //!    XLSX). A file that does not read stops the import with `FILE:LINE`.
-//! 3. Decides the competência: `--competencia`, or the one every valid record has.
+//! 3. Decides the competência: `--competencia`, or the one most of the company's valid
+//!    records have (a tie stops the import and asks for `--competencia`).
 //! 4. Gives every record one outcome ([`Outcome`]): imported, or refused with a reason —
 //!    invalid field (a contract outside eSocial `nrDoc` included: reported, never cleaned),
 //!    another employer (CNPJ raiz), another or a future competência, no employee with that CPF
@@ -26,7 +27,7 @@ use crate::domain::{Competencia, Config};
 use crate::money::format_money;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -111,7 +112,7 @@ pub enum Change {
 /// The import's options.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// The competência to import; `None` takes the one every valid record has.
+    /// The competência to import; `None` takes the one most valid records have.
     pub competencia: Option<Competencia>,
 }
 
@@ -274,7 +275,8 @@ impl StoreRow {
     }
 
     fn from_record(r: &GovInstallment) -> StoreRow {
-        let date = |d: Option<NaiveDate>| d.map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string());
+        let date =
+            |d: Option<NaiveDate>| d.map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string());
         StoreRow {
             matricula: r.matricula.clone(),
             institution: r.institution_code.clone(),
@@ -286,7 +288,9 @@ impl StoreRow {
             cnpj_root: r.employer_root.clone(),
             institution_name: one_line(&r.institution_name),
             end: date(r.contract_end),
-            total: r.total_installments.map_or_else(String::new, |n| n.to_string()),
+            total: r
+                .total_installments
+                .map_or_else(String::new, |n| n.to_string()),
             category: r.category.map_or_else(String::new, |n| n.to_string()),
             establishment: r.establishment.clone().unwrap_or_default(),
             admission: date(r.admission),
@@ -334,15 +338,15 @@ impl StoreRow {
     }
 }
 
-/// Text on one line, without `;` or quotes (names go to a `;` file read line by line).
+/// Text on one line, without `;` (written as `,`) or `"` (as `'`): names and messages go to
+/// `;` files read line by line.
 fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            if c.is_control() || c == ';' || c == '"' {
-                ' '
-            } else {
-                c
-            }
+        .map(|c| match c {
+            ';' => ',',
+            '"' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
         })
         .collect::<String>()
         .trim()
@@ -411,8 +415,14 @@ pub fn import(
         let matricula = employees.field(r, col_funcionarios::MATRICULA).to_owned();
         let cpf = cpf_digits(employees.field(r, col_funcionarios::CPF));
         let admission = parse_date(employees.field(r, col_funcionarios::DATA_ADMISSAO));
-        by_cpf.entry(cpf.clone()).or_default().push(matricula.clone());
-        known.entry(matricula).or_default().push(Known { cpf, admission });
+        by_cpf
+            .entry(cpf.clone())
+            .or_default()
+            .push(matricula.clone());
+        known
+            .entry(matricula)
+            .or_default()
+            .push(Known { cpf, admission });
     }
 
     // 2. The files.
@@ -430,24 +440,31 @@ pub fn import(
     let competencia = match options.competencia {
         Some(c) => c,
         None => {
-            let found: BTreeSet<Competencia> = normalized
+            // The file is of one competência: the one most of the company's valid records
+            // have (stray records are then reported as of another or a future competência).
+            let mut found: BTreeMap<Competencia, usize> = BTreeMap::new();
+            for r in normalized.iter().flatten().filter_map(|r| r.as_ref().ok()) {
+                if r.employer_root == root {
+                    *found.entry(r.competencia).or_default() += 1;
+                }
+            }
+            let most = found.values().copied().max().unwrap_or(0);
+            let top: Vec<Competencia> = found
                 .iter()
-                .flatten()
-                .filter_map(|r| r.as_ref().ok())
-                .filter(|r| r.employer_root == root)
-                .map(|r| r.competencia)
+                .filter(|(_, n)| **n == most)
+                .map(|(c, _)| *c)
                 .collect();
-            match found.len() {
-                1 => found.into_iter().next().unwrap_or_else(|| unreachable_competencia()),
-                0 => {
+            match top.as_slice() {
+                [one] => *one,
+                [] => {
                     return Err(ImportError::Input(format!(
                         "nenhum registro válido do CNPJ raiz {root} nos arquivos: informe --competencia AAAA-MM para registrar a importação, ou confira os arquivos"
                     )))
                 }
                 _ => {
-                    let list: Vec<String> = found.iter().map(|c| c.to_string()).collect();
+                    let list: Vec<String> = top.iter().map(|c| c.to_string()).collect();
                     return Err(ImportError::Input(format!(
-                        "os arquivos trazem registros de várias competências ({}): informe qual importar com --competencia AAAA-MM",
+                        "os arquivos trazem tantos registros de uma competência quanto de outra ({}): informe qual importar com --competencia AAAA-MM",
                         list.join(", ")
                     )));
                 }
@@ -465,7 +482,11 @@ pub fn import(
         let row = StoreRow::from_table(&previous_table, r);
         if row.cnpj_root == root && row.competencia == iso {
             previous.insert(
-                (row.matricula.clone(), row.institution.clone(), row.contract.clone()),
+                (
+                    row.matricula.clone(),
+                    row.institution.clone(),
+                    row.contract.clone(),
+                ),
                 row,
             );
         } else {
@@ -486,14 +507,19 @@ pub fn import(
         unchanged: 0,
         removed: 0,
         written: false,
-        report: dir.join(REPORT_DIR).join(format!("credito_trabalhador_{iso}.csv")),
+        report: dir
+            .join(REPORT_DIR)
+            .join(format!("credito_trabalhador_{iso}.csv")),
     };
     let mut fresh: BTreeMap<(String, String, String), StoreRow> = BTreeMap::new();
     for ((path, source), records) in sources.iter().zip(&normalized) {
-        summary.files.push((path.clone(), source.format, source.records.len()));
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        summary
+            .files
+            .push((path.clone(), source.format, source.records.len()));
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         for (raw, record) in source.records.iter().zip(records) {
             summary.read += 1;
             let outcome = match record {
@@ -517,14 +543,25 @@ pub fn import(
                 }
                 summary.imported += 1;
                 fresh.insert(
-                    (row.matricula.clone(), row.institution.clone(), row.contract.clone()),
+                    (
+                        row.matricula.clone(),
+                        row.institution.clone(),
+                        row.contract.clone(),
+                    ),
                     row,
                 );
             }
             if let Outcome::Refused(reason, _) = &outcome {
                 *summary.refused.entry(*reason).or_default() += 1;
             }
-            report.push(report_line(&name, raw.index, raw.line, raw, record.as_ref().ok(), &outcome));
+            report.push(report_line(
+                &name,
+                raw.index,
+                raw.line,
+                raw,
+                record.as_ref().ok(),
+                &outcome,
+            ));
         }
     }
     for (key, row) in &previous {
@@ -550,8 +587,8 @@ pub fn import(
         data.push(b'\n');
     }
     let existing = std::fs::read(&store_path).ok();
-    let unchanged_file = existing.as_deref() == Some(data.as_slice())
-        || (existing.is_none() && rows.is_empty());
+    let unchanged_file =
+        existing.as_deref() == Some(data.as_slice()) || (existing.is_none() && rows.is_empty());
 
     // 6. Report, then the installments, each replaced whole.
     let mut text = String::from(REPORT_HEADER);
@@ -570,11 +607,6 @@ pub fn import(
         summary.written = true;
     }
     Ok(summary)
-}
-
-#[cold]
-fn unreachable_competencia() -> Competencia {
-    Competencia::new(2025, 5).unwrap_or_else(|_| unreachable!("2025-05 is a valid competência"))
 }
 
 /// The outcome of a record whose fields read.
@@ -636,7 +668,10 @@ fn judge(
                     format!(
                         "a matrícula '{}' é de outro CPF ({}), não de {}: confira o cadastro",
                         r.matricula,
-                        list.iter().map(|k| k.cpf.as_str()).collect::<Vec<_>>().join(", "),
+                        list.iter()
+                            .map(|k| k.cpf.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         r.cpf
                     ),
                 );
@@ -655,7 +690,11 @@ fn judge(
             }
         }
     }
-    let key = (r.matricula.clone(), r.institution_code.clone(), r.contract.clone());
+    let key = (
+        r.matricula.clone(),
+        r.institution_code.clone(),
+        r.contract.clone(),
+    );
     if fresh.contains_key(&key) {
         return Outcome::Refused(
             Refusal::ContratoRepetido,
@@ -718,7 +757,9 @@ fn report_line(
             };
             ("importado", "", String::new(), a, v)
         }
-        Outcome::Refused(reason, text) => ("recusado", reason.code(), one_line(text), "", String::new()),
+        Outcome::Refused(reason, text) => {
+            ("recusado", reason.code(), one_line(text), "", String::new())
+        }
     };
     [
         one_line(file),

@@ -65,6 +65,7 @@
 //!   zeros and long numbers destroyed by spreadsheets (JBSoft,
 //!   <https://blog.jbsoft.com.br/credito-do-trabalhador-consignado-comunicado-importante>).
 
+pub mod import;
 pub mod read;
 pub mod record;
 
