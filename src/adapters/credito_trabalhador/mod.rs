@@ -65,8 +65,10 @@
 //!   zeros and long numbers destroyed by spreadsheets (JBSoft,
 //!   <https://blog.jbsoft.com.br/credito-do-trabalhador-consignado-comunicado-importante>).
 
+mod json;
 pub mod read;
 pub mod record;
+mod table;
 
 pub use read::{read_bytes, read_path, RawRecord, ReadError, SourceFile, SourceFormat};
 pub use record::{is_valid_nr_doc, normalize, FieldProblem, GovInstallment, KNOWN_KEYS};
