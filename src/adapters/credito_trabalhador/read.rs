@@ -47,8 +47,10 @@ pub struct RawRecord {
     /// when the sheet starts at the top).
     pub line: u32,
     /// Flattened dotted key → text. JSON `null` is `""`; JSON numbers keep their exact digits;
-    /// booleans are `true`/`false`. CSV and XLSX keys are the header's, with the layout's
-    /// spelling when they match a known key case-insensitively.
+    /// booleans are `true`/`false`; JSON strings are kept exactly as given. CSV and XLSX cells
+    /// are trimmed and lose Excel's text forcing (`="007"` → `007`) and stray surrounding
+    /// quotes; their keys are the header's, with the layout's spelling when they match a known
+    /// key case-insensitively.
     pub fields: BTreeMap<String, String>,
 }
 

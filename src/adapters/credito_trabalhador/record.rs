@@ -10,37 +10,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::fmt;
 
-/// The keys of a record in the flattened form (Dataprev layout, as integrators type it).
-pub const KNOWN_KEYS: [&str; 27] = [
-    "ifConcessora.codigo",
-    "ifConcessora.descricao",
-    "contrato",
-    "cpf",
-    "matricula",
-    "inscricaoEmpregador.codigo",
-    "inscricaoEmpregador.descricao",
-    "numeroInscricaoEmpregador",
-    "inscricaoEstabelecimento.codigo",
-    "inscricaoEstabelecimento.descricao",
-    "numeroInscricaoEstabelecimento",
-    "nomeTrabalhador",
-    "nomeEmpregador",
-    "dataInicioContrato",
-    "dataFimContrato",
-    "dataAdmissao",
-    "competenciaInicioDesconto",
-    "competenciaFimDesconto",
-    "competencia",
-    "totalParcelas",
-    "qtdPagamentos",
-    "qtdEscrituracoes",
-    "valorParcela",
-    "valorEmprestimo",
-    "valorLiberado",
-    "categoriaTrabalhador.codigo",
-    "categoriaTrabalhador.descricao",
-];
-
 /// Largest money value eSocial accepts (`decimal(14,2)`).
 const MAX_MONEY: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
 
@@ -403,8 +372,9 @@ pub fn normalize(raw: &RawRecord) -> Result<GovInstallment, Vec<FieldProblem>> {
         }
     });
     let employer_kind = match f.text("inscricaoEmpregador.codigo") {
-        None | Some("") | Some("1") => Some(1u8),
-        Some("2") => Some(2),
+        None | Some("") => Some(1u8),
+        Some(v) if all_digits(v) && v.trim_start_matches('0') == "1" => Some(1),
+        Some(v) if all_digits(v) && v.trim_start_matches('0') == "2" => Some(2),
         Some(v) => {
             f.problem(
                 "inscricaoEmpregador.codigo",
@@ -421,7 +391,9 @@ pub fn normalize(raw: &RawRecord) -> Result<GovInstallment, Vec<FieldProblem>> {
             parse_cnpj(v, true)
         }
     });
-    let establishment_is_cpf = f.text("inscricaoEstabelecimento.codigo") == Some("2");
+    let establishment_is_cpf = f
+        .text("inscricaoEstabelecimento.codigo")
+        .is_some_and(|v| all_digits(v) && v.trim_start_matches('0') == "2");
     let establishment = f.optional("numeroInscricaoEstabelecimento", |v| {
         if establishment_is_cpf {
             parse_cpf(v)
@@ -658,6 +630,14 @@ mod tests {
         assert_eq!(problems(&[("matricula", &"9".repeat(31))]), ["matricula"]);
         assert_eq!(
             problems(&[("inscricaoEmpregador.codigo", "3")]),
+            ["inscricaoEmpregador.codigo"]
+        );
+        assert_eq!(
+            problems(&[("inscricaoEmpregador.codigo", "01")]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems(&[("inscricaoEmpregador.codigo", "0")]),
             ["inscricaoEmpregador.codigo"]
         );
         assert_eq!(

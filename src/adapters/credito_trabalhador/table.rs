@@ -1,7 +1,7 @@
 //! CSV and XLSX: a header row of the layout's keys, then one record per row.
 
 use super::read::{RawRecord, ReadError};
-use super::record::KNOWN_KEYS;
+use super::KNOWN_KEYS;
 use calamine::{Data, Reader as _, Xlsx};
 use std::borrow::Cow;
 use std::fmt;
