@@ -551,6 +551,38 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Any text in any field: `normalize` answers (a record or its problems), never panics,
+    /// and an accepted record holds the layout's invariants.
+    #[test]
+    fn normalize_never_panics(
+        pairs in prop::collection::vec(
+            (
+                prop::sample::select(consignado::adapters::credito_trabalhador::KNOWN_KEYS.to_vec()),
+                prop_oneof![".{0,16}", "[0-9A-Zç./, eE+-]{0,18}", "[0-9]{1,15}"],
+            ),
+            0..30,
+        )
+    ) {
+        let raw = RawRecord {
+            index: 1,
+            line: 1,
+            fields: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        };
+        match normalize(&raw) {
+            Ok(g) => {
+                prop_assert_eq!(g.cpf.len(), 11);
+                prop_assert_eq!(g.institution_code.len(), 3);
+                prop_assert!(is_valid_nr_doc(&g.contract));
+                prop_assert!(g.installment.scale() == 2);
+            }
+            Err(problems) => prop_assert!(!problems.is_empty()),
+        }
+    }
+}
+
 #[test]
 fn mutated_xlsx_never_panics() {
     let mut workbook = Workbook::new();

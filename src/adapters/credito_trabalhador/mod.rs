@@ -66,8 +66,41 @@
 //!   <https://blog.jbsoft.com.br/credito-do-trabalhador-consignado-comunicado-importante>).
 
 pub mod import;
+mod json;
 pub mod read;
 pub mod record;
+mod table;
 
 pub use read::{read_bytes, read_path, RawRecord, ReadError, SourceFile, SourceFormat};
-pub use record::{is_valid_nr_doc, normalize, FieldProblem, GovInstallment, KNOWN_KEYS};
+pub use record::{is_valid_nr_doc, normalize, FieldProblem, GovInstallment};
+
+/// The keys of a record in the flattened form (Dataprev layout, as integrators type it).
+pub const KNOWN_KEYS: [&str; 27] = [
+    "ifConcessora.codigo",
+    "ifConcessora.descricao",
+    "contrato",
+    "cpf",
+    "matricula",
+    "inscricaoEmpregador.codigo",
+    "inscricaoEmpregador.descricao",
+    "numeroInscricaoEmpregador",
+    "inscricaoEstabelecimento.codigo",
+    "inscricaoEstabelecimento.descricao",
+    "numeroInscricaoEstabelecimento",
+    "nomeTrabalhador",
+    "nomeEmpregador",
+    "dataInicioContrato",
+    "dataFimContrato",
+    "dataAdmissao",
+    "competenciaInicioDesconto",
+    "competenciaFimDesconto",
+    "competencia",
+    "totalParcelas",
+    "qtdPagamentos",
+    "qtdEscrituracoes",
+    "valorParcela",
+    "valorEmprestimo",
+    "valorLiberado",
+    "categoriaTrabalhador.codigo",
+    "categoriaTrabalhador.descricao",
+];

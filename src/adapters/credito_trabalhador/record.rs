@@ -10,37 +10,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::fmt;
 
-/// The keys of a record in the flattened form (Dataprev layout, as integrators type it).
-pub const KNOWN_KEYS: [&str; 27] = [
-    "ifConcessora.codigo",
-    "ifConcessora.descricao",
-    "contrato",
-    "cpf",
-    "matricula",
-    "inscricaoEmpregador.codigo",
-    "inscricaoEmpregador.descricao",
-    "numeroInscricaoEmpregador",
-    "inscricaoEstabelecimento.codigo",
-    "inscricaoEstabelecimento.descricao",
-    "numeroInscricaoEstabelecimento",
-    "nomeTrabalhador",
-    "nomeEmpregador",
-    "dataInicioContrato",
-    "dataFimContrato",
-    "dataAdmissao",
-    "competenciaInicioDesconto",
-    "competenciaFimDesconto",
-    "competencia",
-    "totalParcelas",
-    "qtdPagamentos",
-    "qtdEscrituracoes",
-    "valorParcela",
-    "valorEmprestimo",
-    "valorLiberado",
-    "categoriaTrabalhador.codigo",
-    "categoriaTrabalhador.descricao",
-];
-
 /// Largest money value eSocial accepts (`decimal(14,2)`).
 const MAX_MONEY: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
 
@@ -165,7 +134,9 @@ fn is_scientific(s: &str) -> bool {
     digits(int)
         && (frac.is_empty() || digits(frac))
         && digits(exponent)
-        && (!frac.is_empty() || s.contains('+') || int.len() == 1)
+        // Without a fraction or a `+`, only this reader's own XLSX form (`1e15`, lowercase):
+        // `1E15` may be a real alphanumeric identifier.
+        && (!frac.is_empty() || s.contains('+') || (int.len() == 1 && s.contains('e')))
 }
 
 const SCIENTIFIC: &str = "número em notação científica: uma planilha perdeu os dígitos deste identificador; use o arquivo JSON baixado do portal (ou formate a coluna como texto antes de abrir)";
@@ -221,13 +192,15 @@ fn parse_cnpj(v: &str, allow_root: bool) -> Result<String, String> {
         }
         _ => v.to_string(),
     };
-    let upper_alnum = |t: &str| {
-        t.bytes()
+    // Bytes, not `str` slices: a non-ASCII character must not be cut at byte 12.
+    let upper_alnum = |t: &[u8]| {
+        t.iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     };
-    let ok = match plain.len() {
-        8 => allow_root && upper_alnum(&plain),
-        14 => upper_alnum(&plain[..12]) && all_digits(&plain[12..]),
+    let b = plain.as_bytes();
+    let ok = match b.len() {
+        8 => allow_root && upper_alnum(b),
+        14 => upper_alnum(&b[..12]) && b[12..].iter().all(u8::is_ascii_digit),
         _ => false,
     };
     if ok {
@@ -273,7 +246,12 @@ fn parse_amount(v: &str, positive: bool) -> Result<Decimal, String> {
     if value > MAX_MONEY {
         return Err("valor acima do máximo do eSocial (999.999.999.999,99)".into());
     }
-    let mut value = value;
+    // `-0` reads as 0.00, not -0.00.
+    let mut value = if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    };
     value.rescale(2);
     Ok(value)
 }
@@ -394,8 +372,9 @@ pub fn normalize(raw: &RawRecord) -> Result<GovInstallment, Vec<FieldProblem>> {
         }
     });
     let employer_kind = match f.text("inscricaoEmpregador.codigo") {
-        None | Some("") | Some("1") => Some(1u8),
-        Some("2") => Some(2),
+        None | Some("") => Some(1u8),
+        Some(v) if all_digits(v) && v.trim_start_matches('0') == "1" => Some(1),
+        Some(v) if all_digits(v) && v.trim_start_matches('0') == "2" => Some(2),
         Some(v) => {
             f.problem(
                 "inscricaoEmpregador.codigo",
@@ -412,7 +391,9 @@ pub fn normalize(raw: &RawRecord) -> Result<GovInstallment, Vec<FieldProblem>> {
             parse_cnpj(v, true)
         }
     });
-    let establishment_is_cpf = f.text("inscricaoEstabelecimento.codigo") == Some("2");
+    let establishment_is_cpf = f
+        .text("inscricaoEstabelecimento.codigo")
+        .is_some_and(|v| all_digits(v) && v.trim_start_matches('0') == "2");
     let establishment = f.optional("numeroInscricaoEstabelecimento", |v| {
         if establishment_is_cpf {
             parse_cpf(v)
@@ -581,6 +562,9 @@ mod tests {
         assert!(parse_cnpj("12abc34501de35", true).is_err());
         assert!(parse_cnpj("123456789012345", true).is_err());
         assert!(parse_cnpj("12ABC345", false).is_err());
+        // Multi-byte characters at the 12th byte: refused, no panic.
+        assert!(parse_cnpj("12345678901ç1", true).is_err());
+        assert!(parse_cnpj("ABCDEFGHIJKç2", false).is_err());
     }
 
     #[test]
@@ -589,6 +573,8 @@ mod tests {
         assert!(is_scientific("1.23456789012346e29"));
         assert!(is_scientific("1e15"));
         assert!(!is_scientific("12E45"));
+        assert!(!is_scientific("1E15"));
+        assert!(is_scientific("1E+15"));
         assert!(!is_scientific("ABE1"));
         let p = normalize(&record(&[("contrato", "1.23456789012346e29")])).unwrap_err();
         assert_eq!(p.len(), 1);
@@ -612,6 +598,7 @@ mod tests {
             .contains("ambíguo"));
         assert!(parse_amount("0", true).is_err());
         assert!(parse_amount("0", false).is_ok());
+        assert_eq!(parse_amount("-0", false).unwrap().to_string(), "0.00");
         assert!(parse_amount("-1", false).is_err());
         assert!(parse_amount("1234.567", true).is_err());
         assert!(parse_amount("999999999999.99", true).is_ok());
@@ -643,6 +630,14 @@ mod tests {
         assert_eq!(problems(&[("matricula", &"9".repeat(31))]), ["matricula"]);
         assert_eq!(
             problems(&[("inscricaoEmpregador.codigo", "3")]),
+            ["inscricaoEmpregador.codigo"]
+        );
+        assert_eq!(
+            problems(&[("inscricaoEmpregador.codigo", "01")]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems(&[("inscricaoEmpregador.codigo", "0")]),
             ["inscricaoEmpregador.codigo"]
         );
         assert_eq!(

@@ -1,0 +1,249 @@
+//! JSON: the array of records (flat or nested keys), the API envelope and the API's error
+//! reply. Record lines come from each element's offset in the text (serde_json `RawValue`).
+
+use super::read::{strip_bom, RawRecord, ReadError};
+use base64::Engine as _;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// Deepest nesting of objects in a JSON record (`a.b.c…`); the layout needs 2.
+const MAX_DEPTH: usize = 8;
+
+/// A serde_json error as a positioned Portuguese message. `context` says which text the
+/// position refers to (empty for the file itself).
+fn json_error(e: &serde_json::Error, path: &Path, context: &str) -> ReadError {
+    let text = e.to_string();
+    let detail = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => text.as_str(),
+    };
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => {
+            "o texto termina no meio de um valor (arquivo incompleto ou cortado?)".to_string()
+        }
+        serde_json::error::Category::Data => format!("estrutura inesperada ({detail})"),
+        _ => format!("sintaxe inválida ({detail})"),
+    };
+    let mut err = ReadError::new(path, format!("JSON inválido{context}: {what}"));
+    if e.line() > 0 {
+        err.line = Some(u32::try_from(e.line()).unwrap_or(u32::MAX));
+        err.column = Some(u32::try_from(e.column()).unwrap_or(u32::MAX));
+    }
+    err
+}
+
+/// A JSON array of records. `text` has no BOM; lines are counted in it.
+pub(super) fn read_json_array(
+    text: &[u8],
+    path: &Path,
+    context: &str,
+) -> Result<Vec<RawRecord>, ReadError> {
+    let elements: Vec<&RawValue> =
+        serde_json::from_slice(text).map_err(|e| json_error(&e, path, context))?;
+    let base = text.as_ptr() as usize;
+    let mut records = Vec::with_capacity(elements.len());
+    let mut line: u32 = 1;
+    let mut counted = 0usize;
+    for (i, raw) in elements.iter().enumerate() {
+        let index = i + 1;
+        let json = raw.get();
+        let start = (json.as_ptr() as usize)
+            .saturating_sub(base)
+            .clamp(counted, text.len());
+        let newlines = memchr::memchr_iter(b'\n', &text[counted..start]).count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted = start;
+        let fail = |message: String| {
+            ReadError::new(path, format!("registro {index}{context}: {message}"))
+                .at_line(line)
+                .at_record(index)
+        };
+        if !json.starts_with('{') {
+            return Err(fail(format!(
+                "não é um objeto (é {}); cada registro deve ser um objeto {{\"cpf\": …, \"contrato\": …}}",
+                json_kind(json)
+            )));
+        }
+        let entries: Entries =
+            serde_json::from_str(json).map_err(|e| fail(format!("estrutura inválida ({e})")))?;
+        let mut fields = BTreeMap::new();
+        for (key, value) in entries.0 {
+            flatten(key, value, 1, &mut fields).map_err(fail)?;
+        }
+        records.push(RawRecord {
+            index,
+            line,
+            fields,
+        });
+    }
+    Ok(records)
+}
+
+fn json_kind(json: &str) -> &'static str {
+    match json.as_bytes().first() {
+        Some(b'[') => "uma lista",
+        Some(b'"') => "um texto",
+        Some(b't' | b'f') => "um booleano",
+        Some(b'n') => "null",
+        _ => "um número",
+    }
+}
+
+/// The entries of a record object in file order, keeping repeated keys (serde_json's `Map`
+/// would keep only the last one, silently).
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("um objeto")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    entries.push((key, map.next_value::<Value>()?));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(EntriesVisitor)
+    }
+}
+
+/// Flattens `value` under `key` into `out` (nested objects joined with `.`).
+fn flatten(
+    key: String,
+    value: Value,
+    depth: usize,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s,
+        Value::Array(_) => {
+            return Err(format!(
+                "o campo '{key}' é uma lista; o leiaute só tem valores simples e objetos"
+            ))
+        }
+        Value::Object(map) => {
+            if depth >= MAX_DEPTH {
+                return Err(format!(
+                    "objetos aninhados demais em '{key}' (mais de {MAX_DEPTH} níveis)"
+                ));
+            }
+            for (sub, v) in map {
+                flatten(format!("{key}.{sub}"), v, depth + 1, out)?;
+            }
+            return Ok(());
+        }
+    };
+    if out.contains_key(&key) {
+        return Err(format!(
+            "a chave '{key}' aparece mais de uma vez no registro (chave pontuada e objeto aninhado?)"
+        ));
+    }
+    out.insert(key, text);
+    Ok(())
+}
+
+/// A top-level object: the API envelope, or the API's error reply.
+pub(super) fn read_json_object(body: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| json_error(&e, path, ""))?;
+    let Value::Object(map) = value else {
+        return Err(ReadError::new(path, "JSON inválido: esperado um objeto"));
+    };
+    let get = |name: &str| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    };
+    if let Some(errors) = get("erros") {
+        return Err(api_error(errors, path));
+    }
+    match get("arquivo") {
+        Some(Value::String(encoded)) => {
+            let compact: Vec<u8> = encoded
+                .bytes()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
+            let engine = base64::engine::GeneralPurpose::new(
+                &base64::alphabet::STANDARD,
+                base64::engine::GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+            );
+            let decoded = engine.decode(&compact).map_err(|e| {
+                ReadError::new(
+                    path,
+                    format!("o campo 'Arquivo' do envelope da API não é base64 válido ({e})"),
+                )
+            })?;
+            let inner = strip_bom(&decoded);
+            match inner.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'[') => {
+                    read_json_array(inner, path, " (no conteúdo decodificado de 'Arquivo')")
+                }
+                _ => Err(ReadError::new(
+                    path,
+                    "o conteúdo decodificado de 'Arquivo' não é uma lista JSON de registros",
+                )),
+            }
+        }
+        Some(_) => Err(ReadError::new(
+            path,
+            "o campo 'Arquivo' do envelope da API deve ser um texto base64",
+        )),
+        None => Err(ReadError::new(
+            path,
+            "objeto JSON não reconhecido: são aceitos uma lista de registros [ {…}, … ], o envelope da API {\"Ambiente\": …, \"Arquivo\": \"<base64>\"} e a resposta de erro {\"erros\": [ … ]}",
+        )),
+    }
+}
+
+/// The API's error reply as one message quoting every code and message.
+fn api_error(errors: &Value, path: &Path) -> ReadError {
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let items: Vec<String> = match errors {
+        Value::Array(list) if !list.is_empty() => list
+            .iter()
+            .map(|e| {
+                let code = text(e.get("codigo"));
+                let message = text(e.get("mensagem"));
+                format!("{code} «{message}»{}", meaning(&code))
+            })
+            .collect(),
+        other => vec![other.to_string()],
+    };
+    ReadError::new(
+        path,
+        format!(
+            "o arquivo é uma resposta de erro da API do Crédito do Trabalhador, não uma lista de parcelas: {}",
+            items.join("; ")
+        ),
+    )
+}
+
+/// What a return code of the Dataprev employer API means.
+fn meaning(code: &str) -> &'static str {
+    match code.trim().to_ascii_uppercase().as_str() {
+        "LF" => " (não há parcelas para este empregador nesta competência: nada a descontar)",
+        "CT" => " (competência inválida ou ainda não fechada; a competência fecha no dia 20)",
+        "OZ" => " (serviço Crédito do Trabalhador suspenso; tente mais tarde)",
+        "PR" => " (sem procuração para consultar este empregador; cadastre-a no portal)",
+        "SJ" | "SP" | "SQ" | "SU" => " (CNPJ/CPF do empregador consultado recusado)",
+        c if c.starts_with("PARAM") => " (parâmetro da consulta ausente ou inválido)",
+        _ => "",
+    }
+}
