@@ -362,7 +362,7 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
     )?;
     writeln!(dist, "matricula;instituicao;percentual")?;
     writeln!(ferias, "matricula;inicio;fim;dias_abono")?;
-    writeln!(resc, "matricula;data;liquido")?;
+    writeln!(resc, "matricula;data;liquido{rd_column}")?;
     writeln!(
         prov,
         "matricula;instituicao;competencia_origem;competencia_retorno;valor"
@@ -554,14 +554,20 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
 
         if rng.chance(15) {
             let day = 1 + rng.below(days);
-            writeln!(
+            let net = salary * (120 + rng.below(200)) / 100;
+            write!(
                 resc,
                 "{m};{:02}/{:02}/{};{}",
                 day,
                 c.month(),
                 c.year(),
-                cents(salary * (120 + rng.below(200)) / 100)
+                cents(net)
             )?;
+            if ct {
+                // The rescission's remuneração disponível: its INSS-incident pay less taxes.
+                write!(resc, ";{}", cents(net * 85 / 100))?;
+            }
+            writeln!(resc)?;
         }
 
         if rng.chance(40) {

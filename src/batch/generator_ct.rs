@@ -97,7 +97,7 @@ pub(crate) fn write_events(
     };
     let gross = salary + overtime - absences;
     let inss = inss_2025(gross);
-    let irrf = (gross - inss - 2_259_20).max(0) * 15 / 100;
+    let irrf = (gross - inss - 225_920).max(0) * 15 / 100;
     let alimony = if rng.chance(40) { gross * 20 / 100 } else { 0 };
     let health = if rng.chance(300) { 15_000 } else { 0 };
     let mut write = |code: &str, kind: &str, value: i64| -> std::io::Result<()> {
@@ -113,9 +113,10 @@ pub(crate) fn write_events(
     write("R202", "desconto", irrf)?;
     write("R203", "desconto", alimony)?;
     write("R301", "desconto", health)?;
-    // Portaria MTE 435 art. 7: habitual earnings with INSS incidence (overtime is not
-    // habitual) − incident deductions − INSS − IRRF − pensão; the health plan does not count.
-    let rd = salary - absences - inss - irrf - alimony;
+    // Portaria MTE 435 art. 7: earnings with INSS incidence (overtime too: the configuration
+    // keeps non-habitual earnings, `excluir_nao_habituais = false`) − incident deductions −
+    // INSS − IRRF − pensão; the health plan does not count.
+    let rd = salary + overtime - absences - inss - irrf - alimony;
     let net = gross - inss - irrf - alimony - health;
     Ok((rd, net))
 }
