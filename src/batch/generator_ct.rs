@@ -5,9 +5,9 @@
 //!
 //! What it writes, beside the company's usual files:
 //! - `governo/credito_trabalhador_AAAA-MM.json`: the file as the Portal Emprega Brasil gives it
-//!   (a JSON array with flattened dotted keys, money as `"284,41"`, CPF and contract as text),
-//!   for about 30 % of the employees one or two contracts of institutions that have no
-//!   convênio with the company (their 3-digit codes only);
+//!   (a JSON array with flattened dotted keys, money as `"284,41"`, CPF and contract as text):
+//!   0 to 3 contracts per employee, one on average, of institutions that have no convênio
+//!   with the company (their 3-digit codes only);
 //! - `rubricas.csv`: salário, horas extras, faltas, INSS, IRRF, pensão alimentícia, plano de
 //!   saúde and the consignado rubric (natureza 9253), with their eSocial incidences;
 //! - the month's events in `eventos.csv` with those rubric codes, and the remuneração
@@ -147,10 +147,13 @@ pub(crate) fn write_contracts(
     first: &mut bool,
     out: &mut impl Write,
 ) -> std::io::Result<u64> {
+    // 0 (30 %), 1 (45 %), 2 (20 %) or 3 (5 %) contracts: one per employee on average, so a
+    // company of N employees has a file of about N records.
     let n = match rng.below(100) {
-        0..=69 => 0,
-        70..=91 => 1,
-        _ => 2,
+        0..=29 => 0,
+        30..=74 => 1,
+        75..=94 => 2,
+        _ => 3,
     };
     for _ in 0..n {
         *contract_no += 1;
