@@ -21,7 +21,9 @@
 //!    plus one per contract of the previous import that is gone) and the installments file,
 //!    each through a temporary file renamed into place.
 
-use super::{normalize, read_path, GovInstallment, ReadError, SourceFormat};
+use super::{
+    normalize, read_path_each, FieldProblem, GovInstallment, RawRecord, ReadError, SourceFormat,
+};
 use crate::adapters::company::{col_funcionarios, parse_date, InputFile, LoadError, Table};
 use crate::domain::{Competencia, Config};
 use crate::money::format_money;
@@ -244,98 +246,96 @@ pub const STORE_FILE: &str = "parcelas_credito_trabalhador.csv";
 /// The folder of the import reports.
 pub const REPORT_DIR: &str = "importacoes";
 
-/// One line of the installments file (the columns of [`InputFile::ParcelasCredito`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct StoreRow {
-    matricula: String,
-    institution: String,
-    contract: String,
-    start: String,
-    competencia: String,
-    value: String,
-    cpf: String,
-    cnpj_root: String,
-    institution_name: String,
-    end: String,
-    total: String,
-    category: String,
-    establishment: String,
-    admission: String,
+
+/// The columns of the installments file ([`InputFile::ParcelasCredito`]), by position.
+mod col {
+    pub const MATRICULA: usize = 0;
+    pub const INSTITUICAO: usize = 1;
+    pub const CONTRATO: usize = 2;
+    pub const COMPETENCIA: usize = 4;
+    pub const VALOR: usize = 5;
+    pub const CPF: usize = 7;
+    pub const CNPJ_RAIZ: usize = 8;
+    pub const COUNT: usize = 15;
 }
 
-impl StoreRow {
-    fn key(&self) -> (String, String, String, String, String) {
-        (
-            self.cnpj_root.clone(),
-            self.competencia.clone(),
-            self.matricula.clone(),
-            self.institution.clone(),
-            self.contract.clone(),
-        )
-    }
+/// A record whose fields read, kept as its line of the installments file (one allocation per
+/// record: a file of a million records fits in a few hundred MB).
+struct Valid {
+    /// The line, fields joined by `;`, without the line end.
+    line: String,
+    /// End of each field in `line`.
+    ends: [u32; col::COUNT],
+    competencia: Competencia,
+    admission: Option<NaiveDate>,
+    /// Which file (position in the command line), record number and line in it.
+    file: usize,
+    index: usize,
+    line_no: u32,
+}
 
-    fn from_record(r: &GovInstallment) -> StoreRow {
-        let date =
-            |d: Option<NaiveDate>| d.map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string());
-        StoreRow {
-            matricula: r.matricula.clone(),
-            institution: r.institution_code.clone(),
-            contract: r.contract.clone(),
-            start: date(r.contract_start),
-            competencia: r.competencia.to_iso(),
-            value: format_money(r.installment),
-            cpf: r.cpf.clone(),
-            cnpj_root: r.employer_root.clone(),
-            institution_name: one_line(&r.institution_name),
-            end: date(r.contract_end),
-            total: r
-                .total_installments
-                .map_or_else(String::new, |n| n.to_string()),
-            category: r.category.map_or_else(String::new, |n| n.to_string()),
-            establishment: r.establishment.clone().unwrap_or_default(),
-            admission: date(r.admission),
+impl Valid {
+    fn from_record(r: &GovInstallment, file: usize) -> Valid {
+        let date = |d: Option<NaiveDate>| d.map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string());
+        let fields: [String; col::COUNT] = [
+            r.matricula.clone(),
+            r.institution_code.clone(),
+            r.contract.clone(),
+            date(r.contract_start),
+            r.competencia.to_iso(),
+            format_money(r.installment),
+            String::new(),
+            r.cpf.clone(),
+            r.employer_root.clone(),
+            one_line(&r.institution_name),
+            date(r.contract_end),
+            r.total_installments.map_or_else(String::new, |n| n.to_string()),
+            r.category.map_or_else(String::new, |n| n.to_string()),
+            r.establishment.as_deref().map(one_line).unwrap_or_default(),
+            date(r.admission),
+        ];
+        let (line, ends) = join(fields.iter().map(String::as_str));
+        Valid {
+            line,
+            ends,
+            competencia: r.competencia,
+            admission: r.admission,
+            file,
+            index: r.index,
+            line_no: r.line,
         }
     }
 
-    fn from_table(t: &Table, r: usize) -> StoreRow {
-        let f = |c: usize| t.field(r, c).to_owned();
-        StoreRow {
-            matricula: f(0),
-            institution: f(1),
-            contract: f(2),
-            start: f(3),
-            competencia: f(4),
-            value: f(5),
-            cpf: f(7),
-            cnpj_root: f(8),
-            institution_name: f(9),
-            end: f(10),
-            total: f(11),
-            category: f(12),
-            establishment: f(13),
-            admission: f(14),
-        }
+    fn field(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize + 1 };
+        self.line.get(start..self.ends[i] as usize).unwrap_or("")
     }
 
-    fn fields(&self) -> [&str; 15] {
-        [
-            &self.matricula,
-            &self.institution,
-            &self.contract,
-            &self.start,
-            &self.competencia,
-            &self.value,
-            "",
-            &self.cpf,
-            &self.cnpj_root,
-            &self.institution_name,
-            &self.end,
-            &self.total,
-            &self.category,
-            &self.establishment,
-            &self.admission,
-        ]
+    /// (matrícula, institution, contract): the prefix of the line.
+    fn key(&self) -> &str {
+        self.line.get(..self.ends[col::CONTRATO] as usize).unwrap_or("")
     }
+}
+
+/// Fields joined by `;`, with the end of each.
+fn join<'a>(fields: impl Iterator<Item = &'a str>) -> (String, [u32; col::COUNT]) {
+    let mut line = String::with_capacity(160);
+    let mut ends = [0u32; col::COUNT];
+    for (i, f) in fields.enumerate().take(col::COUNT) {
+        if i > 0 {
+            line.push(';');
+        }
+        line.push_str(f);
+        ends[i] = u32::try_from(line.len()).unwrap_or(u32::MAX);
+    }
+    (line, ends)
+}
+
+/// A record read, in file order.
+enum Record {
+    Valid(Valid),
+    /// A record whose fields do not read: its report line is already known.
+    Invalid(String),
 }
 
 /// Text on one line, without `;` (written as `,`) or `"` (as `'`): names and messages go to
@@ -359,7 +359,7 @@ struct Known {
     admission: Option<NaiveDate>,
 }
 
-/// CPF digits, left-padded to 11 (as the batch compares them).
+/// CPF digits, left-padded to 11 (as the file's are).
 fn cpf_digits(text: &str) -> String {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 11 && !digits.is_empty() {
@@ -369,13 +369,15 @@ fn cpf_digits(text: &str) -> String {
     }
 }
 
-/// Imports `files` into the company folder `dir` (module docs).
-pub fn import(
-    dir: &Path,
-    files: &[PathBuf],
-    options: &ImportOptions,
-) -> Result<ImportSummary, ImportError> {
-    // 1. The company: CNPJ and employees.
+fn io_error(path: &Path, e: &std::io::Error) -> ImportError {
+    ImportError::Io {
+        path: path.to_path_buf(),
+        message: crate::adapters::company::io_message(e),
+    }
+}
+
+/// The employer's CNPJ raiz, from `[empresa] cnpj`.
+fn company_root(dir: &Path) -> Result<String, ImportError> {
     let config_path = dir.join(crate::adapters::company::CONFIG_FILE);
     let text = std::fs::read_to_string(&config_path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -384,10 +386,7 @@ pub fn import(
                 config_path.display()
             ))
         } else {
-            ImportError::Io {
-                path: config_path.clone(),
-                message: crate::adapters::company::io_message(&e),
-            }
+            io_error(&config_path, &e)
         }
     })?;
     let config = Config::from_toml_str(&text).map_err(|issues| {
@@ -407,10 +406,20 @@ pub fn import(
     })?;
     crate::domain::platform::check_cnpj(&cnpj)
         .map_err(|m| ImportError::Input(format!("{}: empresa.cnpj: {m}", config_path.display())))?;
-    let root = cnpj[..8].to_owned();
+    Ok(cnpj[..8].to_owned())
+}
+
+/// Imports `files` into the company folder `dir` (module docs).
+pub fn import(
+    dir: &Path,
+    files: &[PathBuf],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    // 1. The company: CNPJ and employees.
+    let root = company_root(dir)?;
     let employees = Table::read(dir, InputFile::Funcionarios)?;
-    let mut known: HashMap<String, Vec<Known>> = HashMap::new();
-    let mut by_cpf: HashMap<String, Vec<String>> = HashMap::new();
+    let mut known: HashMap<String, Vec<Known>> = HashMap::with_capacity(employees.len());
+    let mut by_cpf: HashMap<String, Vec<String>> = HashMap::with_capacity(employees.len());
     for r in 0..employees.len() {
         let matricula = employees.field(r, col_funcionarios::MATRICULA).to_owned();
         let cpf = cpf_digits(employees.field(r, col_funcionarios::CPF));
@@ -419,86 +428,71 @@ pub fn import(
             .entry(cpf.clone())
             .or_default()
             .push(matricula.clone());
-        known
-            .entry(matricula)
-            .or_default()
-            .push(Known { cpf, admission });
+        known.entry(matricula).or_default().push(Known { cpf, admission });
     }
 
-    // 2. The files.
-    let mut sources = Vec::new();
-    for path in files {
-        let source = read_path(path)?;
-        sources.push((path.clone(), source));
+    // 2. The files, each record normalised as it is read.
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| {
+            one_line(
+                &p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()),
+            )
+        })
+        .collect();
+    let mut records: Vec<Record> = Vec::new();
+    let mut per_file = Vec::new();
+    for (f, path) in files.iter().enumerate() {
+        let before = records.len();
+        let format = read_path_each(path, &mut |raw| {
+            records.push(match normalize(&raw) {
+                Ok(r) => Record::Valid(Valid::from_record(&r, f)),
+                Err(problems) => Record::Invalid(invalid_line(&names[f], &raw, &problems)),
+            });
+            Ok(())
+        })?;
+        per_file.push((path.clone(), format, records.len() - before));
     }
 
     // 3. The competência.
-    let normalized: Vec<Vec<Result<GovInstallment, Vec<super::FieldProblem>>>> = sources
-        .iter()
-        .map(|(_, s)| s.records.iter().map(normalize).collect())
-        .collect();
     let competencia = match options.competencia {
         Some(c) => c,
-        None => {
-            // The file is of one competência: the one most of the company's valid records
-            // have (stray records are then reported as of another or a future competência).
-            let mut found: BTreeMap<Competencia, usize> = BTreeMap::new();
-            for r in normalized.iter().flatten().filter_map(|r| r.as_ref().ok()) {
-                if r.employer_root == root {
-                    *found.entry(r.competencia).or_default() += 1;
-                }
-            }
-            let most = found.values().copied().max().unwrap_or(0);
-            let top: Vec<Competencia> = found
-                .iter()
-                .filter(|(_, n)| **n == most)
-                .map(|(c, _)| *c)
-                .collect();
-            match top.as_slice() {
-                [one] => *one,
-                [] => {
-                    return Err(ImportError::Input(format!(
-                        "nenhum registro válido do CNPJ raiz {root} nos arquivos: informe --competencia AAAA-MM para registrar a importação, ou confira os arquivos"
-                    )))
-                }
-                _ => {
-                    let list: Vec<String> = top.iter().map(|c| c.to_string()).collect();
-                    return Err(ImportError::Input(format!(
-                        "os arquivos trazem tantos registros de uma competência quanto de outra ({}): informe qual importar com --competencia AAAA-MM",
-                        list.join(", ")
-                    )));
-                }
-            }
-        }
+        None => majority_competencia(&records, &root)?,
     };
+    let iso = competencia.to_iso();
 
-    // 4. One outcome per record.
+    // 4. The previous import of (CNPJ raiz, competência), and the other lines kept.
     let store_path = dir.join(STORE_FILE);
     let previous_table = Table::read(dir, InputFile::ParcelasCredito)?;
-    let mut kept = Vec::new();
-    let mut previous: BTreeMap<(String, String, String), StoreRow> = BTreeMap::new();
-    let iso = competencia.to_iso();
+    let mut kept: Vec<(String, [u32; col::COUNT])> = Vec::new();
+    // key (matrícula;institution;contract) → (installment, whole line).
+    let mut previous: HashMap<String, (String, String)> = HashMap::new();
     for r in 0..previous_table.len() {
-        let row = StoreRow::from_table(&previous_table, r);
-        if row.cnpj_root == root && row.competencia == iso {
-            previous.insert(
-                (
-                    row.matricula.clone(),
-                    row.institution.clone(),
-                    row.contract.clone(),
-                ),
-                row,
-            );
+        let f = |c: usize| previous_table.field(r, c);
+        let (line, ends) = join((0..col::COUNT).map(f));
+        if f(col::CNPJ_RAIZ) == root && f(col::COMPETENCIA) == iso {
+            let key = line[..ends[col::CONTRATO] as usize].to_owned();
+            previous.insert(key, (f(col::VALOR).to_owned(), line));
         } else {
-            kept.push(row);
+            kept.push((line, ends));
         }
     }
-    let mut report = Vec::new();
+
+    // 5. One outcome per record; the report streamed to its temporary file.
+    let report_path = dir.join(REPORT_DIR).join(format!("credito_trabalhador_{iso}.csv"));
+    let report_dir = dir.join(REPORT_DIR);
+    std::fs::create_dir_all(&report_dir).map_err(|e| io_error(&report_dir, &e))?;
+    let report_tmp = temporary(&report_path);
+    let mut report = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&report_tmp).map_err(|e| io_error(&report_tmp, &e))?,
+    );
     let mut summary = ImportSummary {
         competencia,
         cnpj_root: root.clone(),
-        files: Vec::new(),
-        read: 0,
+        files: per_file,
+        read: records.len(),
         imported: 0,
         refused: BTreeMap::new(),
         added: 0,
@@ -507,101 +501,90 @@ pub fn import(
         unchanged: 0,
         removed: 0,
         written: false,
-        report: dir
-            .join(REPORT_DIR)
-            .join(format!("credito_trabalhador_{iso}.csv")),
+        report: report_path.clone(),
     };
-    let mut fresh: BTreeMap<(String, String, String), StoreRow> = BTreeMap::new();
-    for ((path, source), records) in sources.iter().zip(&normalized) {
-        summary
-            .files
-            .push((path.clone(), source.format, source.records.len()));
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        for (raw, record) in source.records.iter().zip(records) {
-            summary.read += 1;
-            let outcome = match record {
-                Err(problems) => Outcome::Refused(
-                    Refusal::RegistroInvalido,
-                    problems
-                        .iter()
-                        .map(|p| format!("{} = '{}': {}", p.field, p.value, p.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-                Ok(r) => judge(r, &root, competencia, &known, &by_cpf, &fresh, &previous),
-            };
-            if let (Outcome::Imported(change), Ok(r)) = (&outcome, record) {
-                let row = StoreRow::from_record(r);
-                match change {
-                    Change::Added => summary.added += 1,
-                    Change::Changed(_) => summary.changed += 1,
-                    Change::Updated => summary.updated += 1,
-                    Change::Unchanged => summary.unchanged += 1,
+    let judged = (|| -> std::io::Result<Vec<&Valid>> {
+        report.write_all(REPORT_HEADER.as_bytes())?;
+        let mut fresh: HashMap<&str, ()> = HashMap::with_capacity(records.len());
+        let mut imported: Vec<&Valid> = Vec::with_capacity(records.len());
+        for record in &records {
+            let v = match record {
+                Record::Invalid(line) => {
+                    *summary.refused.entry(Refusal::RegistroInvalido).or_default() += 1;
+                    writeln!(report, "{line}")?;
+                    continue;
                 }
-                summary.imported += 1;
-                fresh.insert(
-                    (
-                        row.matricula.clone(),
-                        row.institution.clone(),
-                        row.contract.clone(),
-                    ),
-                    row,
-                );
+                Record::Valid(v) => v,
+            };
+            let outcome = judge(v, &root, competencia, &known, &by_cpf, &fresh, &previous);
+            match &outcome {
+                Outcome::Imported(change) => {
+                    match change {
+                        Change::Added => summary.added += 1,
+                        Change::Changed(_) => summary.changed += 1,
+                        Change::Updated => summary.updated += 1,
+                        Change::Unchanged => summary.unchanged += 1,
+                    }
+                    summary.imported += 1;
+                    fresh.insert(v.key(), ());
+                    imported.push(v);
+                }
+                Outcome::Refused(reason, _) => {
+                    *summary.refused.entry(*reason).or_default() += 1;
+                }
             }
-            if let Outcome::Refused(reason, _) = &outcome {
-                *summary.refused.entry(*reason).or_default() += 1;
-            }
-            report.push(report_line(
-                &name,
-                raw.index,
-                raw.line,
-                raw,
-                record.as_ref().ok(),
-                &outcome,
-            ));
+            writeln!(report, "{}", report_line(&names[v.file], v, &outcome))?;
         }
-    }
-    for (key, row) in &previous {
-        if !fresh.contains_key(key) {
-            summary.removed += 1;
-            report.push(removed_line(row));
+        let mut removed: Vec<(&String, &(String, String))> = previous
+            .iter()
+            .filter(|(key, _)| !fresh.contains_key(key.as_str()))
+            .collect();
+        removed.sort();
+        for (_, (_, line)) in &removed {
+            writeln!(report, "{}", removed_line(line))?;
         }
-    }
+        summary.removed = removed.len();
+        report.flush()?;
+        report.get_ref().sync_all()?;
+        Ok(imported)
+    })();
+    let imported = match judged {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&report_tmp);
+            return Err(io_error(&report_tmp, &e));
+        }
+    };
+    drop(report);
 
-    // 5. The new installments file, the old one's other competências kept.
-    let mut rows: Vec<StoreRow> = kept.into_iter().chain(fresh.into_values()).collect();
-    rows.sort_by_key(StoreRow::key);
-    let mut data = Vec::new();
+    // 6. The new installments file: the other competências kept, this one replaced; sorted.
+    let mut rows: Vec<(&str, &[u32; col::COUNT])> = kept
+        .iter()
+        .map(|(l, e)| (l.as_str(), e))
+        .chain(imported.iter().map(|v| (v.line.as_str(), &v.ends)))
+        .collect();
+    rows.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     let header: Vec<&str> = InputFile::ParcelasCredito
         .columns()
         .iter()
         .map(|c| c.name)
         .collect();
+    let mut data = Vec::with_capacity(rows.iter().map(|(l, _)| l.len() + 1).sum::<usize>() + 256);
     data.extend_from_slice(header.join(";").as_bytes());
     data.push(b'\n');
-    for row in &rows {
-        data.extend_from_slice(row.fields().join(";").as_bytes());
+    for (line, _) in &rows {
+        data.extend_from_slice(line.as_bytes());
         data.push(b'\n');
     }
     let existing = std::fs::read(&store_path).ok();
-    let unchanged_file =
-        existing.as_deref() == Some(data.as_slice()) || (existing.is_none() && rows.is_empty());
+    let unchanged_file = existing.as_deref() == Some(data.as_slice())
+        || (existing.is_none() && rows.is_empty());
 
-    // 6. Report, then the installments, each replaced whole.
-    let mut text = String::from(REPORT_HEADER);
-    for line in &report {
-        text.push_str(line);
-        text.push('\n');
+    // 7. The report, then the installments, each replaced whole.
+    if let Err(e) = std::fs::rename(&report_tmp, &report_path) {
+        let _ = std::fs::remove_file(&report_tmp);
+        return Err(io_error(&report_path, &e));
     }
-    let report_dir = dir.join(REPORT_DIR);
-    std::fs::create_dir_all(&report_dir).map_err(|e| ImportError::Io {
-        path: report_dir.clone(),
-        message: crate::adapters::company::io_message(&e),
-    })?;
-    replace_file(&summary.report, text.as_bytes())?;
     if !unchanged_file {
         replace_file(&store_path, &data)?;
         summary.written = true;
@@ -609,108 +592,140 @@ pub fn import(
     Ok(summary)
 }
 
+/// The order of the installments file: CNPJ raiz, competência, matrícula, institution,
+/// contract.
+fn sort_key<'a>((line, ends): &(&'a str, &[u32; col::COUNT])) -> [&'a str; 5] {
+    let f = |i: usize| {
+        let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
+        line.get(start..ends[i] as usize).unwrap_or("")
+    };
+    [
+        f(col::CNPJ_RAIZ),
+        f(col::COMPETENCIA),
+        f(col::MATRICULA),
+        f(col::INSTITUICAO),
+        f(col::CONTRATO),
+    ]
+}
+
+/// The competência most of the company's valid records have (a tie is an error).
+fn majority_competencia(records: &[Record], root: &str) -> Result<Competencia, ImportError> {
+    let mut found: BTreeMap<Competencia, usize> = BTreeMap::new();
+    for r in records {
+        if let Record::Valid(v) = r {
+            if v.field(col::CNPJ_RAIZ) == root {
+                *found.entry(v.competencia).or_default() += 1;
+            }
+        }
+    }
+    let most = found.values().copied().max().unwrap_or(0);
+    let top: Vec<Competencia> = found
+        .iter()
+        .filter(|(_, n)| **n == most)
+        .map(|(c, _)| *c)
+        .collect();
+    match top.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(ImportError::Input(format!(
+            "nenhum registro válido do CNPJ raiz {root} nos arquivos: informe --competencia AAAA-MM para registrar a importação, ou confira os arquivos"
+        ))),
+        _ => {
+            let list: Vec<String> = top.iter().map(|c| c.to_string()).collect();
+            Err(ImportError::Input(format!(
+                "os arquivos trazem tantos registros de uma competência quanto de outra ({}): informe qual importar com --competencia AAAA-MM",
+                list.join(", ")
+            )))
+        }
+    }
+}
+
 /// The outcome of a record whose fields read.
 fn judge(
-    r: &GovInstallment,
+    v: &Valid,
     root: &str,
     competencia: Competencia,
     known: &HashMap<String, Vec<Known>>,
     by_cpf: &HashMap<String, Vec<String>>,
-    fresh: &BTreeMap<(String, String, String), StoreRow>,
-    previous: &BTreeMap<(String, String, String), StoreRow>,
+    fresh: &HashMap<&str, ()>,
+    previous: &HashMap<String, (String, String)>,
 ) -> Outcome {
-    if r.employer_root != root {
+    let (matricula, cpf) = (v.field(col::MATRICULA), v.field(col::CPF));
+    let employer = v.field(col::CNPJ_RAIZ);
+    if employer != root {
         return Outcome::Refused(
             Refusal::OutroEmpregador,
             format!(
-                "registro do empregador de CNPJ raiz {} (esta empresa: {root}): importe-o na pasta daquela empresa",
-                r.employer_root
+                "registro do empregador de CNPJ raiz {employer} (esta empresa: {root}): importe-o na pasta daquela empresa"
             ),
         );
     }
-    if r.competencia < competencia {
+    if v.competencia < competencia {
         return Outcome::Refused(
             Refusal::OutraCompetencia,
             format!(
                 "parcela da competência {}, não de {competencia}: importe o arquivo daquela competência",
-                r.competencia
+                v.competencia
             ),
         );
     }
-    if r.competencia > competencia {
+    if v.competencia > competencia {
         return Outcome::Refused(
             Refusal::CompetenciaFutura,
             format!(
                 "parcela da competência futura {}: será importada com o arquivo daquela competência",
-                r.competencia
+                v.competencia
             ),
         );
     }
-    match known.get(&r.matricula) {
-        None => {
-            let other = by_cpf.get(&r.cpf).map(|m| m.join(", "));
-            let text = match other {
-                Some(m) => format!(
-                    "nenhum funcionário com a matrícula '{}'; o CPF {} é da(s) matrícula(s) {m}: confira a matrícula do eSocial",
-                    r.matricula, r.cpf
+    let Some(list) = known.get(matricula) else {
+        let text = match by_cpf.get(cpf) {
+            Some(m) => format!(
+                "nenhum funcionário com a matrícula '{matricula}'; o CPF {cpf} é da(s) matrícula(s) {}: confira a matrícula do eSocial",
+                m.join(", ")
+            ),
+            None => format!(
+                "nenhum funcionário com o CPF {cpf} e a matrícula '{matricula}' em funcionarios.csv: cadastre-o ou confira os dados"
+            ),
+        };
+        return Outcome::Refused(Refusal::FuncionarioNaoEncontrado, text);
+    };
+    let Some(k) = list.iter().find(|k| k.cpf == cpf) else {
+        return Outcome::Refused(
+            Refusal::CpfNaoConfere,
+            format!(
+                "a matrícula '{matricula}' é de outro CPF ({}), não de {cpf}: confira o cadastro",
+                list.iter().map(|k| k.cpf.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    };
+    if let (Some(ours), Some(theirs)) = (k.admission, v.admission) {
+        if ours != theirs {
+            return Outcome::Refused(
+                Refusal::AdmissaoNaoConfere,
+                format!(
+                    "data de admissão {} no arquivo, {} em funcionarios.csv: é outro vínculo, ou um dos cadastros está errado",
+                    theirs.format("%d/%m/%Y"),
+                    ours.format("%d/%m/%Y")
                 ),
-                None => format!(
-                    "nenhum funcionário com o CPF {} e a matrícula '{}' em funcionarios.csv: cadastre-o ou confira os dados",
-                    r.cpf, r.matricula
-                ),
-            };
-            return Outcome::Refused(Refusal::FuncionarioNaoEncontrado, text);
-        }
-        Some(list) => {
-            let Some(k) = list.iter().find(|k| k.cpf == r.cpf) else {
-                return Outcome::Refused(
-                    Refusal::CpfNaoConfere,
-                    format!(
-                        "a matrícula '{}' é de outro CPF ({}), não de {}: confira o cadastro",
-                        r.matricula,
-                        list.iter()
-                            .map(|k| k.cpf.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        r.cpf
-                    ),
-                );
-            };
-            if let (Some(ours), Some(theirs)) = (k.admission, r.admission) {
-                if ours != theirs {
-                    return Outcome::Refused(
-                        Refusal::AdmissaoNaoConfere,
-                        format!(
-                            "data de admissão {} no arquivo, {} em funcionarios.csv: é outro vínculo, ou um dos cadastros está errado",
-                            theirs.format("%d/%m/%Y"),
-                            ours.format("%d/%m/%Y")
-                        ),
-                    );
-                }
-            }
+            );
         }
     }
-    let key = (
-        r.matricula.clone(),
-        r.institution_code.clone(),
-        r.contract.clone(),
-    );
-    if fresh.contains_key(&key) {
+    if fresh.contains_key(v.key()) {
         return Outcome::Refused(
             Refusal::ContratoRepetido,
             format!(
                 "o contrato {} da instituição {} já veio antes nesta importação: uma parcela por contrato e competência, nunca somada",
-                r.contract, r.institution_code
+                v.field(col::CONTRATO),
+                v.field(col::INSTITUICAO)
             ),
         );
     }
-    let row = StoreRow::from_record(r);
-    Outcome::Imported(match previous.get(&key) {
+    Outcome::Imported(match previous.get(v.key()) {
         None => Change::Added,
-        Some(old) if old.value != row.value => {
-            Change::Changed(crate::money::parse_money(&old.value).unwrap_or_default())
+        Some((value, _)) if value != v.field(col::VALOR) => {
+            Change::Changed(crate::money::parse_money(value).unwrap_or_default())
         }
-        Some(old) if *old != row => Change::Updated,
+        Some((_, line)) if *line != v.line => Change::Updated,
         Some(_) => Change::Unchanged,
     })
 }
@@ -718,101 +733,90 @@ fn judge(
 /// The report's columns.
 pub const REPORT_HEADER: &str = "arquivo;registro;linha;situacao;motivo;descricao;cnpj_raiz;competencia;cpf;matricula;instituicao;contrato;valor;alteracao;valor_anterior\n";
 
-fn report_line(
-    file: &str,
-    index: usize,
-    line: u32,
-    raw: &super::RawRecord,
-    record: Option<&GovInstallment>,
-    outcome: &Outcome,
-) -> String {
+/// The report line of a record whose fields do not read (what the record said, as text).
+fn invalid_line(file: &str, raw: &RawRecord, problems: &[FieldProblem]) -> String {
     let raw_field = |k: &str| one_line(raw.fields.get(k).map_or("", String::as_str));
-    let (cnpj, comp, cpf, matricula, inst, contract, value) = match record {
-        Some(r) => (
-            r.employer_root.clone(),
-            r.competencia.to_iso(),
-            r.cpf.clone(),
-            r.matricula.clone(),
-            r.institution_code.clone(),
-            r.contract.clone(),
-            format_money(r.installment),
-        ),
-        None => (
-            raw_field("numeroInscricaoEmpregador"),
-            raw_field("competencia"),
-            raw_field("cpf"),
-            raw_field("matricula"),
-            raw_field("ifConcessora.codigo"),
-            raw_field("contrato"),
-            raw_field("valorParcela"),
-        ),
-    };
+    let text = problems
+        .iter()
+        .map(|p| format!("{} = '{}': {}", p.field, p.value, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    [
+        file.to_owned(),
+        raw.index.to_string(),
+        raw.line.to_string(),
+        "recusado".to_owned(),
+        Refusal::RegistroInvalido.code().to_owned(),
+        one_line(&text),
+        raw_field("numeroInscricaoEmpregador"),
+        raw_field("competencia"),
+        raw_field("cpf"),
+        raw_field("matricula"),
+        raw_field("ifConcessora.codigo"),
+        raw_field("contrato"),
+        raw_field("valorParcela"),
+        String::new(),
+        String::new(),
+    ]
+    .join(";")
+}
+
+fn report_line(file: &str, v: &Valid, outcome: &Outcome) -> String {
     let (situacao, motivo, descricao, alteracao, anterior) = match outcome {
         Outcome::Imported(change) => {
-            let (a, v) = match change {
+            let (a, previous) = match change {
                 Change::Added => ("novo", String::new()),
-                Change::Changed(v) => ("parcela_alterada", format_money(*v)),
+                Change::Changed(p) => ("parcela_alterada", format_money(*p)),
                 Change::Updated => ("dados_alterados", String::new()),
                 Change::Unchanged => ("inalterado", String::new()),
             };
-            ("importado", "", String::new(), a, v)
+            ("importado", "", String::new(), a, previous)
         }
         Outcome::Refused(reason, text) => {
             ("recusado", reason.code(), one_line(text), "", String::new())
         }
     };
-    [
-        one_line(file),
-        index.to_string(),
-        line.to_string(),
-        situacao.to_owned(),
-        motivo.to_owned(),
-        descricao,
-        cnpj,
-        comp,
-        cpf,
-        matricula,
-        inst,
-        contract,
-        value,
-        alteracao.to_owned(),
-        anterior,
-    ]
-    .join(";")
+    format!(
+        "{file};{};{};{situacao};{motivo};{descricao};{};{};{};{};{};{};{};{alteracao};{anterior}",
+        v.index,
+        v.line_no,
+        v.field(col::CNPJ_RAIZ),
+        v.field(col::COMPETENCIA),
+        v.field(col::CPF),
+        v.field(col::MATRICULA),
+        v.field(col::INSTITUICAO),
+        v.field(col::CONTRATO),
+        v.field(col::VALOR),
+    )
 }
 
-fn removed_line(row: &StoreRow) -> String {
-    [
-        "",
-        "",
-        "",
-        "removido",
-        "",
-        "contrato da importação anterior que não veio nesta: não será descontado",
-        &row.cnpj_root,
-        &row.competencia,
-        &row.cpf,
-        &row.matricula,
-        &row.institution,
-        &row.contract,
-        "",
-        "removido",
-        &row.value,
-    ]
-    .join(";")
+fn removed_line(line: &str) -> String {
+    let f: Vec<&str> = line.split(';').collect();
+    let at = |i: usize| f.get(i).copied().unwrap_or("");
+    format!(
+        ";;;removido;;contrato da importação anterior que não veio nesta: não será descontado;{};{};{};{};{};{};;removido;{}",
+        at(col::CNPJ_RAIZ),
+        at(col::COMPETENCIA),
+        at(col::CPF),
+        at(col::MATRICULA),
+        at(col::INSTITUICAO),
+        at(col::CONTRATO),
+        at(col::VALOR),
+    )
+}
+
+/// The temporary file beside `path` that is renamed onto it.
+fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "arquivo".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
 /// the file is replaced whole or not at all.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let io = |e: std::io::Error, p: &Path| ImportError::Io {
-        path: p.to_path_buf(),
-        message: crate::adapters::company::io_message(&e),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "arquivo".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temporary(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -821,7 +825,7 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io(e, path));
+        return Err(io_error(path, &e));
     }
     Ok(())
 }

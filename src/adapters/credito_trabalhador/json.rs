@@ -1,7 +1,7 @@
 //! JSON: the array of records (flat or nested keys), the API envelope and the API's error
 //! reply. Record lines come from each element's offset in the text (serde_json `RawValue`).
 
-use super::read::{strip_bom, RawRecord, ReadError};
+use super::read::{strip_bom, RawRecord, ReadError, RecordSink};
 use base64::Engine as _;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -37,15 +37,16 @@ fn json_error(e: &serde_json::Error, path: &Path, context: &str) -> ReadError {
 }
 
 /// A JSON array of records. `text` has no BOM; lines are counted in it.
+/// Each record goes to `sink` as soon as it is read; returns how many were read.
 pub(super) fn read_json_array(
     text: &[u8],
     path: &Path,
     context: &str,
-) -> Result<Vec<RawRecord>, ReadError> {
+    sink: &mut RecordSink<'_>,
+) -> Result<usize, ReadError> {
     let elements: Vec<&RawValue> =
         serde_json::from_slice(text).map_err(|e| json_error(&e, path, context))?;
     let base = text.as_ptr() as usize;
-    let mut records = Vec::with_capacity(elements.len());
     let mut line: u32 = 1;
     let mut counted = 0usize;
     for (i, raw) in elements.iter().enumerate() {
@@ -74,13 +75,13 @@ pub(super) fn read_json_array(
         for (key, value) in entries.0 {
             flatten(key, value, 1, &mut fields).map_err(fail)?;
         }
-        records.push(RawRecord {
+        sink(RawRecord {
             index,
             line,
             fields,
-        });
+        })?;
     }
-    Ok(records)
+    Ok(elements.len())
 }
 
 fn json_kind(json: &str) -> &'static str {
@@ -156,7 +157,11 @@ fn flatten(
 }
 
 /// A top-level object: the API envelope, or the API's error reply.
-pub(super) fn read_json_object(body: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
+pub(super) fn read_json_object(
+    body: &[u8],
+    path: &Path,
+    sink: &mut RecordSink<'_>,
+) -> Result<usize, ReadError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| json_error(&e, path, ""))?;
     let Value::Object(map) = value else {
         return Err(ReadError::new(path, "JSON inválido: esperado um objeto"));
@@ -189,7 +194,12 @@ pub(super) fn read_json_object(body: &[u8], path: &Path) -> Result<Vec<RawRecord
             let inner = strip_bom(&decoded);
             match inner.iter().find(|b| !b.is_ascii_whitespace()) {
                 Some(b'[') => {
-                    read_json_array(inner, path, " (no conteúdo decodificado de 'Arquivo')")
+                    read_json_array(
+                        inner,
+                        path,
+                        " (no conteúdo decodificado de 'Arquivo')",
+                        sink,
+                    )
                 }
                 _ => Err(ReadError::new(
                     path,

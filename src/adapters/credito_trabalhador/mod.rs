@@ -71,7 +71,10 @@ pub mod read;
 pub mod record;
 mod table;
 
-pub use read::{read_bytes, read_path, RawRecord, ReadError, SourceFile, SourceFormat};
+pub use read::{
+    read_bytes, read_bytes_each, read_path, read_path_each, RawRecord, ReadError, RecordSink,
+    SourceFile, SourceFormat,
+};
 pub use record::{is_valid_nr_doc, normalize, FieldProblem, GovInstallment};
 
 /// The keys of a record in the flattened form (Dataprev layout, as integrators type it).

@@ -4,7 +4,6 @@
 
 use super::json::{read_json_array, read_json_object};
 use super::table::{read_csv, read_xlsx};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read as _;
@@ -59,8 +58,6 @@ pub struct RawRecord {
 pub struct SourceFile {
     /// The shape detected.
     pub format: SourceFormat,
-    /// SHA-256 of the file's bytes, lowercase hex (identifies a snapshot of the file).
-    pub sha256: String,
     /// The records, in file order.
     pub records: Vec<RawRecord>,
 }
@@ -117,9 +114,23 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// What receives each record as it is read (a record is then dropped unless kept by it).
+pub type RecordSink<'a> = dyn FnMut(RawRecord) -> Result<(), ReadError> + 'a;
+
 /// Reads the file at `path` (see [`read_bytes`]); files over [`MAX_FILE_BYTES`] are refused
 /// before they are read.
 pub fn read_path(path: &Path) -> Result<SourceFile, ReadError> {
+    let mut records = Vec::new();
+    let format = read_path_each(path, &mut |r| {
+        records.push(r);
+        Ok(())
+    })?;
+    Ok(SourceFile { format, records })
+}
+
+/// [`read_path`], handing each record to `sink` as soon as it is read instead of keeping them
+/// all (a JSON file of a million records is read without a million records in memory).
+pub fn read_path_each(path: &Path, sink: &mut RecordSink<'_>) -> Result<SourceFormat, ReadError> {
     let io =
         |e: std::io::Error| ReadError::new(path, format!("não foi possível ler o arquivo: {e}"));
     let file = std::fs::File::open(path).map_err(io)?;
@@ -131,7 +142,7 @@ pub fn read_path(path: &Path) -> Result<SourceFile, ReadError> {
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    read_bytes(&bytes, path)
+    read_bytes_each(&bytes, path, sink)
 }
 
 fn too_big(path: &Path, len: u64) -> ReadError {
@@ -149,26 +160,46 @@ fn too_big(path: &Path, len: u64) -> ReadError {
 /// content: the zip signature `PK\x03\x04` is XLSX; a first non-blank character `[` or `{`
 /// (after an optional UTF-8 BOM) is JSON; anything else is `;`-separated CSV.
 pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<SourceFile, ReadError> {
+    let mut records = Vec::new();
+    let format = read_bytes_each(bytes, path, &mut |r| {
+        records.push(r);
+        Ok(())
+    })?;
+    Ok(SourceFile { format, records })
+}
+
+/// [`read_bytes`], handing each record to `sink` as soon as it is read.
+pub fn read_bytes_each(
+    bytes: &[u8],
+    path: &Path,
+    sink: &mut RecordSink<'_>,
+) -> Result<SourceFormat, ReadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(path, bytes.len() as u64));
     }
-    let sha256 = format!("{:x}", Sha256::digest(bytes));
-    let (format, records) = if bytes.starts_with(b"PK\x03\x04") {
-        (SourceFormat::Xlsx, read_xlsx(bytes, path)?)
-    } else {
-        let body = strip_bom(bytes);
-        match body.iter().find(|b| !b.is_ascii_whitespace()) {
-            None => return Err(ReadError::new(path, "arquivo vazio: nenhum registro")),
-            Some(b'[') => (SourceFormat::JsonArray, read_json_array(body, path, "")?),
-            Some(b'{') => (SourceFormat::JsonEnvelope, read_json_object(body, path)?),
-            Some(_) => (SourceFormat::Csv, read_csv(bytes, path)?),
-        }
+    let each = |records: Vec<RawRecord>, sink: &mut RecordSink<'_>| {
+        records.into_iter().try_for_each(|r| sink(r))
     };
-    Ok(SourceFile {
-        format,
-        sha256,
-        records,
-    })
+    if bytes.starts_with(b"PK\x03\x04") {
+        each(read_xlsx(bytes, path)?, sink)?;
+        return Ok(SourceFormat::Xlsx);
+    }
+    let body = strip_bom(bytes);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => Err(ReadError::new(path, "arquivo vazio: nenhum registro")),
+        Some(b'[') => {
+            read_json_array(body, path, "", sink)?;
+            Ok(SourceFormat::JsonArray)
+        }
+        Some(b'{') => {
+            read_json_object(body, path, sink)?;
+            Ok(SourceFormat::JsonEnvelope)
+        }
+        Some(_) => {
+            each(read_csv(bytes, path)?, sink)?;
+            Ok(SourceFormat::Csv)
+        }
+    }
 }
 
 pub(super) fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -255,10 +286,6 @@ mod tests {
         assert!(read("  \n").is_err());
         let file = read("\u{feff}[]").unwrap();
         assert_eq!(file.format, SourceFormat::JsonArray);
-        assert_eq!(
-            read("[]").unwrap().sha256,
-            "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"
-        );
         let file = read("cpf;contrato\n1;2\n").unwrap();
         assert_eq!(file.format, SourceFormat::Csv);
         let err = read("{\"x\": 1}").unwrap_err();
