@@ -22,7 +22,7 @@
 //!    each through a temporary file renamed into place.
 
 use super::{
-    normalize, read_path_each, FieldProblem, GovInstallment, RawRecord, ReadError, SourceFormat,
+    normalize, read_path_map, FieldProblem, GovInstallment, RawRecord, ReadError, SourceFormat,
 };
 use crate::adapters::company::{col_funcionarios, parse_date, InputFile, LoadError, Table};
 use crate::domain::{Competencia, Config};
@@ -276,7 +276,12 @@ struct Valid {
 
 impl Valid {
     fn from_record(r: &GovInstallment, file: usize) -> Valid {
-        let date = |d: Option<NaiveDate>| d.map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string());
+        let date = |d: Option<NaiveDate>| {
+            d.map_or_else(String::new, |d| {
+                use chrono::Datelike;
+                format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+            })
+        };
         let fields: [String; col::COUNT] = [
             r.matricula.clone(),
             r.institution_code.clone(),
@@ -444,15 +449,13 @@ pub fn import(
     let mut records: Vec<Record> = Vec::new();
     let mut per_file = Vec::new();
     for (f, path) in files.iter().enumerate() {
-        let before = records.len();
-        let format = read_path_each(path, &mut |raw| {
-            records.push(match normalize(&raw) {
-                Ok(r) => Record::Valid(Valid::from_record(&r, f)),
-                Err(problems) => Record::Invalid(invalid_line(&names[f], &raw, &problems)),
-            });
-            Ok(())
+        let name = &names[f];
+        let (format, mut read) = read_path_map(path, &|raw| match normalize(&raw) {
+            Ok(r) => Record::Valid(Valid::from_record(&r, f)),
+            Err(problems) => Record::Invalid(invalid_line(name, &raw, &problems)),
         })?;
-        per_file.push((path.clone(), format, records.len() - before));
+        per_file.push((path.clone(), format, read.len()));
+        records.append(&mut read);
     }
 
     // 3. The competência.
@@ -563,7 +566,7 @@ pub fn import(
         .map(|(l, e)| (l.as_str(), e))
         .chain(imported.iter().map(|v| (v.line.as_str(), &v.ends)))
         .collect();
-    rows.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    rows.sort_by_cached_key(sort_key);
     let header: Vec<&str> = InputFile::ParcelasCredito
         .columns()
         .iter()

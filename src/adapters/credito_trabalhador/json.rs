@@ -1,7 +1,7 @@
 //! JSON: the array of records (flat or nested keys), the API envelope and the API's error
 //! reply. Record lines come from each element's offset in the text (serde_json `RawValue`).
 
-use super::read::{strip_bom, RawRecord, ReadError, RecordSink};
+use super::read::{strip_bom, RawRecord, ReadError, RecordMap};
 use base64::Engine as _;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -36,52 +36,74 @@ fn json_error(e: &serde_json::Error, path: &Path, context: &str) -> ReadError {
     err
 }
 
-/// A JSON array of records. `text` has no BOM; lines are counted in it.
-/// Each record goes to `sink` as soon as it is read; returns how many were read.
-pub(super) fn read_json_array(
+/// A JSON array of records. `text` has no BOM; lines are counted in it. Each record is
+/// turned into the caller's value by `map`, records in parallel (the text is split into its
+/// elements first, in one pass); the first error in file order wins.
+pub(super) fn read_json_array<T: Send>(
     text: &[u8],
     path: &Path,
     context: &str,
-    sink: &mut RecordSink<'_>,
-) -> Result<usize, ReadError> {
+    map: &RecordMap<'_, T>,
+) -> Result<Vec<T>, ReadError> {
+    use rayon::prelude::*;
     let elements: Vec<&RawValue> =
         serde_json::from_slice(text).map_err(|e| json_error(&e, path, context))?;
     let base = text.as_ptr() as usize;
+    // The line of each element, counted once in order.
+    let mut lines = Vec::with_capacity(elements.len());
     let mut line: u32 = 1;
     let mut counted = 0usize;
-    for (i, raw) in elements.iter().enumerate() {
-        let index = i + 1;
-        let json = raw.get();
-        let start = (json.as_ptr() as usize)
+    for raw in &elements {
+        let start = (raw.get().as_ptr() as usize)
             .saturating_sub(base)
             .clamp(counted, text.len());
         let newlines = memchr::memchr_iter(b'\n', &text[counted..start]).count();
         line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
         counted = start;
-        let fail = |message: String| {
-            ReadError::new(path, format!("registro {index}{context}: {message}"))
-                .at_line(line)
-                .at_record(index)
-        };
-        if !json.starts_with('{') {
-            return Err(fail(format!(
-                "não é um objeto (é {}); cada registro deve ser um objeto {{\"cpf\": …, \"contrato\": …}}",
-                json_kind(json)
-            )));
-        }
-        let entries: Entries =
-            serde_json::from_str(json).map_err(|e| fail(format!("estrutura inválida ({e})")))?;
-        let mut fields = BTreeMap::new();
-        for (key, value) in entries.0 {
-            flatten(key, value, 1, &mut fields).map_err(fail)?;
-        }
-        sink(RawRecord {
-            index,
-            line,
-            fields,
-        })?;
+        lines.push(line);
     }
-    Ok(elements.len())
+    let results: Vec<Result<T, ReadError>> = elements
+        .par_iter()
+        .zip(lines.par_iter())
+        .enumerate()
+        .with_min_len(256)
+        .map(|(i, (raw, &line))| {
+            record(raw.get(), i + 1, line, path, context).map(map)
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+/// One element of the array as a record.
+pub(super) fn record(
+    json: &str,
+    index: usize,
+    line: u32,
+    path: &Path,
+    context: &str,
+) -> Result<RawRecord, ReadError> {
+    let fail = |message: String| {
+        ReadError::new(path, format!("registro {index}{context}: {message}"))
+            .at_line(line)
+            .at_record(index)
+    };
+    if !json.starts_with('{') {
+        return Err(fail(format!(
+            "não é um objeto (é {}); cada registro deve ser um objeto {{\"cpf\": …, \"contrato\": …}}",
+            json_kind(json)
+        )));
+    }
+    let entries: Entries =
+        serde_json::from_str(json).map_err(|e| fail(format!("estrutura inválida ({e})")))?;
+    let mut fields = BTreeMap::new();
+    for (key, value) in entries.0 {
+        flatten(key, value, 1, &mut fields).map_err(fail)?;
+    }
+    Ok(RawRecord {
+        index,
+        line,
+        fields,
+    })
 }
 
 fn json_kind(json: &str) -> &'static str {
@@ -157,11 +179,11 @@ fn flatten(
 }
 
 /// A top-level object: the API envelope, or the API's error reply.
-pub(super) fn read_json_object(
+pub(super) fn read_json_object<T: Send>(
     body: &[u8],
     path: &Path,
-    sink: &mut RecordSink<'_>,
-) -> Result<usize, ReadError> {
+    turn: &RecordMap<'_, T>,
+) -> Result<Vec<T>, ReadError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| json_error(&e, path, ""))?;
     let Value::Object(map) = value else {
         return Err(ReadError::new(path, "JSON inválido: esperado um objeto"));
@@ -198,7 +220,7 @@ pub(super) fn read_json_object(
                         inner,
                         path,
                         " (no conteúdo decodificado de 'Arquivo')",
-                        sink,
+                        turn,
                     )
                 }
                 _ => Err(ReadError::new(

@@ -67,12 +67,13 @@
 
 pub mod import;
 mod json;
+mod json_stream;
 pub mod read;
 pub mod record;
 mod table;
 
 pub use read::{
-    read_bytes, read_bytes_each, read_path, read_path_each, RawRecord, ReadError, RecordSink,
+    read_bytes, read_bytes_map, read_path, read_path_map, RawRecord, ReadError, RecordMap,
     SourceFile, SourceFormat,
 };
 pub use record::{is_valid_nr_doc, normalize, FieldProblem, GovInstallment};

@@ -9,8 +9,11 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-/// Largest file accepted (512 MiB): a real monthly file is a few megabytes.
+/// Largest file read whole (CSV, XLSX, the API envelope: 512 MiB; a company's monthly file is
+/// a few megabytes to a few hundred).
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+/// Largest JSON array accepted (8 GiB, about ten million records): it is read in blocks.
+pub const MAX_STREAMED_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
 /// The shape a file was read as, detected from its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,44 +117,59 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// What receives each record as it is read (a record is then dropped unless kept by it).
-pub type RecordSink<'a> = dyn FnMut(RawRecord) -> Result<(), ReadError> + 'a;
+/// What turns each record into the caller's value as soon as it is read (on JSON arrays,
+/// records in parallel): a file of a million records is read without a million raw records
+/// in memory.
+pub type RecordMap<'a, T> = dyn Fn(RawRecord) -> T + Sync + 'a;
 
 /// Reads the file at `path` (see [`read_bytes`]); files over [`MAX_FILE_BYTES`] are refused
 /// before they are read.
 pub fn read_path(path: &Path) -> Result<SourceFile, ReadError> {
-    let mut records = Vec::new();
-    let format = read_path_each(path, &mut |r| {
-        records.push(r);
-        Ok(())
-    })?;
+    let (format, records) = read_path_map(path, &|r| r)?;
     Ok(SourceFile { format, records })
 }
 
-/// [`read_path`], handing each record to `sink` as soon as it is read instead of keeping them
-/// all (a JSON file of a million records is read without a million records in memory).
-pub fn read_path_each(path: &Path, sink: &mut RecordSink<'_>) -> Result<SourceFormat, ReadError> {
+/// [`read_path`], each record turned by `map` as it is read; the values in file order. A JSON
+/// array is read in blocks ([`super::json_stream`]), so its size is bounded by
+/// [`MAX_STREAMED_BYTES`]; any other shape is read whole, up to [`MAX_FILE_BYTES`].
+pub fn read_path_map<T: Send>(
+    path: &Path,
+    map: &RecordMap<'_, T>,
+) -> Result<(SourceFormat, Vec<T>), ReadError> {
     let io =
         |e: std::io::Error| ReadError::new(path, format!("não foi possível ler o arquivo: {e}"));
-    let file = std::fs::File::open(path).map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(too_big(path, len));
+    // The first bytes tell the shape.
+    let mut head = Vec::with_capacity(4096);
+    (&mut file).take(4096).read_to_end(&mut head).map_err(io)?;
+    let first = strip_bom(&head).iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') && !head.starts_with(b"PK\x03\x04") {
+        if len > MAX_STREAMED_BYTES {
+            return Err(too_big(path, len, MAX_STREAMED_BYTES));
+        }
+        let reader = std::io::Cursor::new(head).chain(file);
+        let records = super::json_stream::read_array(reader, path, map)?;
+        return Ok((SourceFormat::JsonArray, records));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    if len > MAX_FILE_BYTES {
+        return Err(too_big(path, len, MAX_FILE_BYTES));
+    }
+    let mut bytes = head;
+    bytes.reserve(usize::try_from(len).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    read_bytes_each(&bytes, path, sink)
+    read_bytes_map(&bytes, path, map)
 }
 
-fn too_big(path: &Path, len: u64) -> ReadError {
+fn too_big(path: &Path, len: u64, limit: u64) -> ReadError {
     ReadError::new(
         path,
         format!(
             "arquivo grande demais ({} MiB; o limite é {} MiB): não parece um arquivo do Crédito do Trabalhador",
             len / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
+            limit / (1024 * 1024)
         ),
     )
 }
@@ -160,45 +178,29 @@ fn too_big(path: &Path, len: u64) -> ReadError {
 /// content: the zip signature `PK\x03\x04` is XLSX; a first non-blank character `[` or `{`
 /// (after an optional UTF-8 BOM) is JSON; anything else is `;`-separated CSV.
 pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<SourceFile, ReadError> {
-    let mut records = Vec::new();
-    let format = read_bytes_each(bytes, path, &mut |r| {
-        records.push(r);
-        Ok(())
-    })?;
+    let (format, records) = read_bytes_map(bytes, path, &|r| r)?;
     Ok(SourceFile { format, records })
 }
 
-/// [`read_bytes`], handing each record to `sink` as soon as it is read.
-pub fn read_bytes_each(
+/// [`read_bytes`], each record turned by `map` as it is read; the values in file order.
+pub fn read_bytes_map<T: Send>(
     bytes: &[u8],
     path: &Path,
-    sink: &mut RecordSink<'_>,
-) -> Result<SourceFormat, ReadError> {
+    map: &RecordMap<'_, T>,
+) -> Result<(SourceFormat, Vec<T>), ReadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big(path, bytes.len() as u64));
+        return Err(too_big(path, bytes.len() as u64, MAX_FILE_BYTES));
     }
-    let each = |records: Vec<RawRecord>, sink: &mut RecordSink<'_>| {
-        records.into_iter().try_for_each(|r| sink(r))
-    };
+    let each = |records: Vec<RawRecord>| records.into_iter().map(map).collect::<Vec<T>>();
     if bytes.starts_with(b"PK\x03\x04") {
-        each(read_xlsx(bytes, path)?, sink)?;
-        return Ok(SourceFormat::Xlsx);
+        return Ok((SourceFormat::Xlsx, each(read_xlsx(bytes, path)?)));
     }
     let body = strip_bom(bytes);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         None => Err(ReadError::new(path, "arquivo vazio: nenhum registro")),
-        Some(b'[') => {
-            read_json_array(body, path, "", sink)?;
-            Ok(SourceFormat::JsonArray)
-        }
-        Some(b'{') => {
-            read_json_object(body, path, sink)?;
-            Ok(SourceFormat::JsonEnvelope)
-        }
-        Some(_) => {
-            each(read_csv(bytes, path)?, sink)?;
-            Ok(SourceFormat::Csv)
-        }
+        Some(b'[') => Ok((SourceFormat::JsonArray, read_json_array(body, path, "", map)?)),
+        Some(b'{') => Ok((SourceFormat::JsonEnvelope, read_json_object(body, path, map)?)),
+        Some(_) => Ok((SourceFormat::Csv, each(read_csv(bytes, path)?))),
     }
 }
 
