@@ -358,19 +358,99 @@ fn one_line(text: &str) -> String {
         .to_owned()
 }
 
-/// An employee of `funcionarios.csv`, as the import matches it.
+/// An employee of `funcionarios.csv`, as the import matches it (no allocation: a company of a
+/// million employees is matched in a few tens of MB).
+#[derive(Clone, Copy)]
 struct Known {
-    cpf: String,
+    /// CPF digits, left-padded to 11 (as the file's are); `None` when it is not 11 digits.
+    cpf: Option<[u8; 11]>,
     admission: Option<NaiveDate>,
 }
 
-/// CPF digits, left-padded to 11 (as the file's are).
-fn cpf_digits(text: &str) -> String {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < 11 && !digits.is_empty() {
-        format!("{digits:0>11}")
-    } else {
-        digits
+impl Known {
+    fn cpf_text(&self) -> &str {
+        self.cpf
+            .as_ref()
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .unwrap_or("?")
+    }
+}
+
+/// CPF digits, left-padded to 11; `None` unless 1 to 11 digits.
+fn cpf_digits(text: &str) -> Option<[u8; 11]> {
+    let mut out = [b'0'; 11];
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
+    if digits.is_empty() || digits.len() > 11 {
+        return None;
+    }
+    out[11 - digits.len()..].copy_from_slice(&digits);
+    Some(out)
+}
+
+/// The employees by matrícula (a repeated matrícula keeps every row).
+struct Employees<'t> {
+    first: HashMap<&'t str, Known>,
+    repeated: Vec<(&'t str, Known)>,
+    /// Matrículas by CPF, built the first time a record's matrícula is unknown.
+    by_cpf: std::cell::OnceCell<HashMap<[u8; 11], Vec<&'t str>>>,
+}
+
+impl<'t> Employees<'t> {
+    fn of(table: &'t Table) -> Employees<'t> {
+        let mut first = HashMap::with_capacity(table.len());
+        let mut repeated = Vec::new();
+        for r in 0..table.len() {
+            let matricula = table.field(r, col_funcionarios::MATRICULA);
+            let known = Known {
+                cpf: cpf_digits(table.field(r, col_funcionarios::CPF)),
+                admission: parse_date(table.field(r, col_funcionarios::DATA_ADMISSAO)),
+            };
+            if first.contains_key(matricula) {
+                repeated.push((matricula, known));
+            } else {
+                first.insert(matricula, known);
+            }
+        }
+        Employees {
+            first,
+            repeated,
+            by_cpf: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every row of `matricula`.
+    fn rows(&self, matricula: &str) -> Vec<Known> {
+        let mut rows: Vec<Known> = self.first.get(matricula).copied().into_iter().collect();
+        if !rows.is_empty() {
+            rows.extend(
+                self.repeated
+                    .iter()
+                    .filter(|(m, _)| *m == matricula)
+                    .map(|(_, k)| *k),
+            );
+        }
+        rows
+    }
+
+    /// The matrículas of `cpf` (for the message of a record whose matrícula is unknown).
+    fn of_cpf(&self, cpf: &str) -> Vec<&'t str> {
+        let index = self.by_cpf.get_or_init(|| {
+            let mut index: HashMap<[u8; 11], Vec<&'t str>> = HashMap::new();
+            let all = self.first.iter().map(|(m, k)| (*m, *k));
+            for (m, k) in all.chain(self.repeated.iter().copied()) {
+                if let Some(c) = k.cpf {
+                    index.entry(c).or_default().push(m);
+                }
+            }
+            for list in index.values_mut() {
+                list.sort_unstable();
+                list.dedup();
+            }
+            index
+        });
+        cpf_digits(cpf)
+            .and_then(|c| index.get(&c).cloned())
+            .unwrap_or_default()
     }
 }
 
@@ -422,19 +502,8 @@ pub fn import(
 ) -> Result<ImportSummary, ImportError> {
     // 1. The company: CNPJ and employees.
     let root = company_root(dir)?;
-    let employees = Table::read(dir, InputFile::Funcionarios)?;
-    let mut known: HashMap<String, Vec<Known>> = HashMap::with_capacity(employees.len());
-    let mut by_cpf: HashMap<String, Vec<String>> = HashMap::with_capacity(employees.len());
-    for r in 0..employees.len() {
-        let matricula = employees.field(r, col_funcionarios::MATRICULA).to_owned();
-        let cpf = cpf_digits(employees.field(r, col_funcionarios::CPF));
-        let admission = parse_date(employees.field(r, col_funcionarios::DATA_ADMISSAO));
-        by_cpf
-            .entry(cpf.clone())
-            .or_default()
-            .push(matricula.clone());
-        known.entry(matricula).or_default().push(Known { cpf, admission });
-    }
+    let table = Table::read(dir, InputFile::Funcionarios)?;
+    let employees = Employees::of(&table);
 
     // 2. The files, each record normalised as it is read.
     let names: Vec<String> = files
@@ -519,7 +588,7 @@ pub fn import(
                 }
                 Record::Valid(v) => v,
             };
-            let outcome = judge(v, &root, competencia, &known, &by_cpf, &fresh, &previous);
+            let outcome = judge(v, &root, competencia, &employees, &fresh, &previous);
             match &outcome {
                 Outcome::Imported(change) => {
                     match change {
@@ -566,7 +635,7 @@ pub fn import(
         .map(|(l, e)| (l.as_str(), e))
         .chain(imported.iter().map(|v| (v.line.as_str(), &v.ends)))
         .collect();
-    rows.sort_by_cached_key(sort_key);
+    rows.sort_unstable_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     let header: Vec<&str> = InputFile::ParcelasCredito
         .columns()
         .iter()
@@ -579,9 +648,11 @@ pub fn import(
         data.extend_from_slice(line.as_bytes());
         data.push(b'\n');
     }
-    let existing = std::fs::read(&store_path).ok();
-    let unchanged_file = existing.as_deref() == Some(data.as_slice())
-        || (existing.is_none() && rows.is_empty());
+    let unchanged_file = match std::fs::File::open(&store_path) {
+        Ok(f) => same_bytes(f, &data),
+        Err(_) => rows.is_empty(),
+    };
+    drop(rows);
 
     // 7. The report, then the installments, each replaced whole.
     if let Err(e) = std::fs::rename(&report_tmp, &report_path) {
@@ -647,8 +718,7 @@ fn judge(
     v: &Valid,
     root: &str,
     competencia: Competencia,
-    known: &HashMap<String, Vec<Known>>,
-    by_cpf: &HashMap<String, Vec<String>>,
+    employees: &Employees<'_>,
     fresh: &HashMap<&str, ()>,
     previous: &HashMap<String, (String, String)>,
 ) -> Outcome {
@@ -680,24 +750,30 @@ fn judge(
             ),
         );
     }
-    let Some(list) = known.get(matricula) else {
-        let text = match by_cpf.get(cpf) {
-            Some(m) => format!(
-                "nenhum funcionário com a matrícula '{matricula}'; o CPF {cpf} é da(s) matrícula(s) {}: confira a matrícula do eSocial",
-                m.join(", ")
-            ),
-            None => format!(
+    let list = employees.rows(matricula);
+    if list.is_empty() {
+        let others = employees.of_cpf(cpf);
+        let text = if others.is_empty() {
+            format!(
                 "nenhum funcionário com o CPF {cpf} e a matrícula '{matricula}' em funcionarios.csv: cadastre-o ou confira os dados"
-            ),
+            )
+        } else {
+            format!(
+                "nenhum funcionário com a matrícula '{matricula}'; o CPF {cpf} é da(s) matrícula(s) {}: confira a matrícula do eSocial",
+                others.join(", ")
+            )
         };
         return Outcome::Refused(Refusal::FuncionarioNaoEncontrado, text);
-    };
-    let Some(k) = list.iter().find(|k| k.cpf == cpf) else {
+    }
+    let Some(k) = list
+        .iter()
+        .find(|k| k.cpf.as_ref().map(|c| c.as_slice()) == Some(cpf.as_bytes()))
+    else {
         return Outcome::Refused(
             Refusal::CpfNaoConfere,
             format!(
                 "a matrícula '{matricula}' é de outro CPF ({}), não de {cpf}: confira o cadastro",
-                list.iter().map(|k| k.cpf.as_str()).collect::<Vec<_>>().join(", ")
+                list.iter().map(Known::cpf_text).collect::<Vec<_>>().join(", ")
             ),
         );
     };
@@ -806,6 +882,25 @@ fn removed_line(line: &str) -> String {
         at(col::CONTRATO),
         at(col::VALOR),
     )
+}
+
+/// Does `file` hold exactly `bytes`? (Read in blocks: the file is not held beside them.)
+fn same_bytes(mut file: std::fs::File, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
+    let mut block = vec![0u8; 1 << 20];
+    let mut at = 0usize;
+    loop {
+        let n = match file.read(&mut block) {
+            Ok(0) => return at == bytes.len(),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        if bytes.get(at..at + n) != Some(&block[..n]) {
+            return false;
+        }
+        at += n;
+    }
 }
 
 /// The temporary file beside `path` that is renamed onto it.
