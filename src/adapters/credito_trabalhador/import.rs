@@ -126,7 +126,7 @@ pub struct ImportSummary {
     /// The employer's CNPJ raiz.
     pub cnpj_root: String,
     /// Per file: path, format, records read.
-    pub files: Vec<(PathBuf, SourceFormat, usize)>,
+    pub files: Vec<FileRead>,
     /// Records read (all files).
     pub read: usize,
     /// Records imported.
@@ -246,7 +246,6 @@ pub const STORE_FILE: &str = "parcelas_credito_trabalhador.csv";
 /// The folder of the import reports.
 pub const REPORT_DIR: &str = "importacoes";
 
-
 /// The columns of the installments file ([`InputFile::ParcelasCredito`]), by position.
 mod col {
     pub const MATRICULA: usize = 0;
@@ -294,7 +293,8 @@ impl Valid {
             r.employer_root.clone(),
             one_line(&r.institution_name),
             date(r.contract_end),
-            r.total_installments.map_or_else(String::new, |n| n.to_string()),
+            r.total_installments
+                .map_or_else(String::new, |n| n.to_string()),
             r.category.map_or_else(String::new, |n| n.to_string()),
             r.establishment.as_deref().map(one_line).unwrap_or_default(),
             date(r.admission),
@@ -312,13 +312,19 @@ impl Valid {
     }
 
     fn field(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize + 1 };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize + 1
+        };
         self.line.get(start..self.ends[i] as usize).unwrap_or("")
     }
 
     /// (matrícula, institution, contract): the prefix of the line.
     fn key(&self) -> &str {
-        self.line.get(..self.ends[col::CONTRATO] as usize).unwrap_or("")
+        self.line
+            .get(..self.ends[col::CONTRATO] as usize)
+            .unwrap_or("")
     }
 }
 
@@ -335,6 +341,9 @@ fn join<'a>(fields: impl Iterator<Item = &'a str>) -> (String, [u32; col::COUNT]
     }
     (line, ends)
 }
+
+/// A file read: its path, shape and number of records.
+pub type FileRead = (PathBuf, SourceFormat, usize);
 
 /// A record read, in file order.
 enum Record {
@@ -500,33 +509,39 @@ pub fn import(
     files: &[PathBuf],
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
+    let started = std::time::Instant::now();
     // 1. The company: CNPJ and employees.
     let root = company_root(dir)?;
-    let table = Table::read(dir, InputFile::Funcionarios)?;
-    let employees = Employees::of(&table);
-
-    // 2. The files, each record normalised as it is read.
     let names: Vec<String> = files
         .iter()
         .map(|p| {
-            one_line(
-                &p.file_name()
-                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()),
-            )
+            one_line(&p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ))
         })
         .collect();
-    let mut records: Vec<Record> = Vec::new();
-    let mut per_file = Vec::new();
-    for (f, path) in files.iter().enumerate() {
-        let name = &names[f];
-        let (format, mut read) = read_path_map(path, &|raw| match normalize(&raw) {
-            Ok(r) => Record::Valid(Valid::from_record(&r, f)),
-            Err(problems) => Record::Invalid(invalid_line(name, &raw, &problems)),
-        })?;
-        per_file.push((path.clone(), format, read.len()));
-        records.append(&mut read);
-    }
+    // 2. The files, each record normalised as it is read — while the employees are read.
+    let read_files = || -> Result<(Vec<Record>, Vec<FileRead>), ReadError> {
+        let mut records: Vec<Record> = Vec::new();
+        let mut per_file = Vec::new();
+        for (f, path) in files.iter().enumerate() {
+            let name = &names[f];
+            let (format, mut read) = read_path_map(path, &|raw| match normalize(&raw) {
+                Ok(r) => Record::Valid(Valid::from_record(&r, f)),
+                Err(problems) => Record::Invalid(invalid_line(name, &raw, &problems)),
+            })?;
+            per_file.push((path.clone(), format, read.len()));
+            records.append(&mut read);
+        }
+        Ok((records, per_file))
+    };
+    let (table, read) = rayon::join(|| Table::read(dir, InputFile::Funcionarios), read_files);
+    let table = table?;
+    let (records, per_file) = read?;
+    let employees = Employees::of(&table);
 
+    timing("leitura dos arquivos", started);
     // 3. The competência.
     let competencia = match options.competencia {
         Some(c) => c,
@@ -534,6 +549,7 @@ pub fn import(
     };
     let iso = competencia.to_iso();
 
+    timing("competência", started);
     // 4. The previous import of (CNPJ raiz, competência), and the other lines kept.
     let store_path = dir.join(STORE_FILE);
     let previous_table = Table::read(dir, InputFile::ParcelasCredito)?;
@@ -551,8 +567,11 @@ pub fn import(
         }
     }
 
+    timing("importação anterior", started);
     // 5. One outcome per record; the report streamed to its temporary file.
-    let report_path = dir.join(REPORT_DIR).join(format!("credito_trabalhador_{iso}.csv"));
+    let report_path = dir
+        .join(REPORT_DIR)
+        .join(format!("credito_trabalhador_{iso}.csv"));
     let report_dir = dir.join(REPORT_DIR);
     std::fs::create_dir_all(&report_dir).map_err(|e| io_error(&report_dir, &e))?;
     let report_tmp = temporary(&report_path);
@@ -579,14 +598,17 @@ pub fn import(
         report.write_all(REPORT_HEADER.as_bytes())?;
         let mut fresh: HashMap<&str, ()> = HashMap::with_capacity(records.len());
         let mut imported: Vec<&Valid> = Vec::with_capacity(records.len());
+        // The outcomes in order (each depends on the records before it), then the report's
+        // lines, built in parallel a block at a time.
+        let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(records.len());
         for record in &records {
-            let v = match record {
-                Record::Invalid(line) => {
-                    *summary.refused.entry(Refusal::RegistroInvalido).or_default() += 1;
-                    writeln!(report, "{line}")?;
-                    continue;
-                }
-                Record::Valid(v) => v,
+            let Record::Valid(v) = record else {
+                *summary
+                    .refused
+                    .entry(Refusal::RegistroInvalido)
+                    .or_default() += 1;
+                outcomes.push(None);
+                continue;
             };
             let outcome = judge(v, &root, competencia, &employees, &fresh, &previous);
             match &outcome {
@@ -605,7 +627,24 @@ pub fn import(
                     *summary.refused.entry(*reason).or_default() += 1;
                 }
             }
-            writeln!(report, "{}", report_line(&names[v.file], v, &outcome))?;
+            outcomes.push(Some(outcome));
+        }
+        for (records, outcomes) in records.chunks(65_536).zip(outcomes.chunks(65_536)) {
+            use rayon::prelude::*;
+            let text: String = records
+                .par_iter()
+                .zip(outcomes.par_iter())
+                .map(|(record, outcome)| {
+                    let mut line = match (record, outcome) {
+                        (Record::Valid(v), Some(o)) => report_line(&names[v.file], v, o),
+                        (Record::Invalid(line), _) => line.clone(),
+                        (Record::Valid(_), None) => String::new(),
+                    };
+                    line.push('\n');
+                    line
+                })
+                .collect();
+            report.write_all(text.as_bytes())?;
         }
         let mut removed: Vec<(&String, &(String, String))> = previous
             .iter()
@@ -629,6 +668,7 @@ pub fn import(
     };
     drop(report);
 
+    timing("registros julgados e relatório", started);
     // 6. The new installments file: the other competências kept, this one replaced; sorted.
     let mut rows: Vec<(&str, &[u32; col::COUNT])> = kept
         .iter()
@@ -654,6 +694,7 @@ pub fn import(
     };
     drop(rows);
 
+    timing("arquivo de parcelas montado", started);
     // 7. The report, then the installments, each replaced whole.
     if let Err(e) = std::fs::rename(&report_tmp, &report_path) {
         let _ = std::fs::remove_file(&report_tmp);
@@ -663,7 +704,15 @@ pub fn import(
         replace_file(&store_path, &data)?;
         summary.written = true;
     }
+    timing("gravação", started);
     Ok(summary)
+}
+
+/// With `CONSIGNADO_TEMPOS` set, the time since `since` on stderr.
+fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("CONSIGNADO_TEMPOS").is_some() {
+        eprintln!("[tempo] {phase}: {:.3} s", since.elapsed().as_secs_f64());
+    }
 }
 
 /// The order of the installments file: CNPJ raiz, competência, matrícula, institution,
@@ -773,7 +822,10 @@ fn judge(
             Refusal::CpfNaoConfere,
             format!(
                 "a matrícula '{matricula}' é de outro CPF ({}), não de {cpf}: confira o cadastro",
-                list.iter().map(Known::cpf_text).collect::<Vec<_>>().join(", ")
+                list.iter()
+                    .map(Known::cpf_text)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     };

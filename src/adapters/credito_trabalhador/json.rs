@@ -67,9 +67,7 @@ pub(super) fn read_json_array<T: Send>(
         .zip(lines.par_iter())
         .enumerate()
         .with_min_len(256)
-        .map(|(i, (raw, &line))| {
-            record(raw.get(), i + 1, line, path, context).map(map)
-        })
+        .map(|(i, (raw, &line))| record(raw.get(), i + 1, line, path, context).map(map))
         .collect();
     results.into_iter().collect()
 }
@@ -169,13 +167,16 @@ fn flatten(
             return Ok(());
         }
     };
-    if out.contains_key(&key) {
-        return Err(format!(
-            "a chave '{key}' aparece mais de uma vez no registro (chave pontuada e objeto aninhado?)"
-        ));
+    match out.entry(key) {
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(text);
+            Ok(())
+        }
+        std::collections::btree_map::Entry::Occupied(slot) => Err(format!(
+            "a chave '{}' aparece mais de uma vez no registro (chave pontuada e objeto aninhado?)",
+            slot.key()
+        )),
     }
-    out.insert(key, text);
-    Ok(())
 }
 
 /// A top-level object: the API envelope, or the API's error reply.

@@ -362,7 +362,13 @@ mod tests {
         read_array_in_blocks(
             Dribble(text, block),
             Path::new("f.json"),
-            &|r| (r.index, r.line, r.fields.get("cpf").cloned().unwrap_or_default()),
+            &|r| {
+                (
+                    r.index,
+                    r.line,
+                    r.fields.get("cpf").cloned().unwrap_or_default(),
+                )
+            },
             block,
         )
     }

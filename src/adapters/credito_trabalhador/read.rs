@@ -198,8 +198,14 @@ pub fn read_bytes_map<T: Send>(
     let body = strip_bom(bytes);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         None => Err(ReadError::new(path, "arquivo vazio: nenhum registro")),
-        Some(b'[') => Ok((SourceFormat::JsonArray, read_json_array(body, path, "", map)?)),
-        Some(b'{') => Ok((SourceFormat::JsonEnvelope, read_json_object(body, path, map)?)),
+        Some(b'[') => Ok((
+            SourceFormat::JsonArray,
+            read_json_array(body, path, "", map)?,
+        )),
+        Some(b'{') => Ok((
+            SourceFormat::JsonEnvelope,
+            read_json_object(body, path, map)?,
+        )),
         Some(_) => Ok((SourceFormat::Csv, each(read_csv(bytes, path)?))),
     }
 }
