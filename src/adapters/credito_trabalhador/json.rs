@@ -4,7 +4,6 @@
 use super::read::{strip_bom, RawRecord, ReadError, RecordMap};
 use base64::Engine as _;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,47 +35,28 @@ fn json_error(e: &serde_json::Error, path: &Path, context: &str) -> ReadError {
     err
 }
 
-/// A JSON array of records. `text` has no BOM; lines are counted in it. Each record is
-/// turned into the caller's value by `map`, records in parallel (the text is split into its
-/// elements first, in one pass); the first error in file order wins.
+/// A JSON array of records in memory (the decoded envelope, or bytes given by the caller):
+/// read by the same block scanner as a file ([`super::json_stream`]). `context` says which
+/// text the positions refer to.
 pub(super) fn read_json_array<T: Send>(
     text: &[u8],
     path: &Path,
     context: &str,
     map: &RecordMap<'_, T>,
 ) -> Result<Vec<T>, ReadError> {
-    use rayon::prelude::*;
-    let elements: Vec<&RawValue> =
-        serde_json::from_slice(text).map_err(|e| json_error(&e, path, context))?;
-    let base = text.as_ptr() as usize;
-    // The line of each element, counted once in order.
-    let mut lines = Vec::with_capacity(elements.len());
-    let mut line: u32 = 1;
-    let mut counted = 0usize;
-    for raw in &elements {
-        let start = (raw.get().as_ptr() as usize)
-            .saturating_sub(base)
-            .clamp(counted, text.len());
-        let newlines = memchr::memchr_iter(b'\n', &text[counted..start]).count();
-        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        counted = start;
-        lines.push(line);
-    }
-    let results: Vec<Result<T, ReadError>> = elements
-        .par_iter()
-        .zip(lines.par_iter())
-        .enumerate()
-        .with_min_len(256)
-        .map(|(i, (raw, &line))| record(raw.get(), i + 1, line, path, context).map(map))
-        .collect();
-    results.into_iter().collect()
+    super::json_stream::read_array(std::io::Cursor::new(text), path, map).map_err(|mut e| {
+        if !context.is_empty() {
+            e.message = format!("{}{context}", e.message);
+        }
+        e
+    })
 }
 
-/// One element of the array as a record.
+/// One element of the array as a record; `line` and `column` are where it starts.
 pub(super) fn record(
     json: &str,
     index: usize,
-    line: u32,
+    (line, column): (u32, u32),
     path: &Path,
     context: &str,
 ) -> Result<RawRecord, ReadError> {
@@ -91,8 +71,22 @@ pub(super) fn record(
             json_kind(json)
         )));
     }
-    let entries: Entries =
-        serde_json::from_str(json).map_err(|e| fail(format!("estrutura inválida ({e})")))?;
+    let entries: Entries = serde_json::from_str(json).map_err(|e| {
+        if e.classify() == serde_json::error::Category::Data {
+            return fail(format!("estrutura inválida ({e})"));
+        }
+        // A syntax fault, placed in the file: serde_json counts from the element's start.
+        let mut err = json_error(&e, path, context).at_record(index);
+        let inner = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
+        let inner_column = u32::try_from(e.column()).unwrap_or(u32::MAX);
+        err.line = Some(line.saturating_add(inner - 1));
+        err.column = Some(if inner == 1 {
+            column.saturating_add(inner_column.saturating_sub(1))
+        } else {
+            inner_column
+        });
+        err
+    })?;
     let mut fields = BTreeMap::new();
     for (key, value) in entries.0 {
         flatten(key, value, 1, &mut fields).map_err(fail)?;

@@ -50,6 +50,7 @@ struct Element {
     start: usize,
     end: usize,
     line: u32,
+    column: u32,
 }
 
 /// Reads a JSON array of records from `reader` (the array must be the whole text, after an
@@ -78,7 +79,7 @@ fn read_array_in_blocks<T: Send>(
     let mut column: u32 = 0;
     // Scan position and the current element's start (both in `buf`).
     let mut pos = 0usize;
-    let mut current: Option<(usize, u32)> = None;
+    let mut current: Option<(usize, u32, u32)> = None;
     let mut index = 0usize;
     let mut eof = false;
     let mut bom_checked = false;
@@ -150,10 +151,10 @@ fn read_array_in_blocks<T: Send>(
             };
         }
         // Keep only the unfinished element (or nothing).
-        let keep_from = current.map_or(pos, |(start, _)| start);
+        let keep_from = current.map_or(pos, |(start, _, _)| start);
         buf.drain(..keep_from);
         pos -= keep_from;
-        if let Some((start, _)) = current.as_mut() {
+        if let Some((start, _, _)) = current.as_mut() {
             *start -= keep_from;
         }
     }
@@ -184,7 +185,7 @@ fn parse<T: Send>(
                 .at_line(el.line)
                 .at_record(index)
             })?;
-            record(text, index, el.line, path, "").map(map)
+            record(text, index, (el.line, el.column), path, "").map(map)
         })
         .collect();
     out.reserve(results.len());
@@ -204,7 +205,7 @@ fn scan(
     inside: &mut Inside,
     line: &mut u32,
     column: &mut u32,
-    current: &mut Option<(usize, u32)>,
+    current: &mut Option<(usize, u32, u32)>,
     found: &mut Vec<Element>,
 ) -> Result<(), (u32, u32, String)> {
     let fault = |line: u32, column: u32, what: String| Err((line, column, what));
@@ -255,7 +256,7 @@ fn scan(
                     )
                 }
                 _ => {
-                    *current = Some((at, *line));
+                    *current = Some((at, *line, *column));
                     *inside = Inside::default();
                     *state = State::InElement;
                     match b {
@@ -305,11 +306,13 @@ fn scan(
                     _ => None,
                 };
                 if let Some(end) = ended_at {
-                    let (start, first_line) = current.take().unwrap_or((at, *line));
+                    let (start, first_line, first_column) =
+                        current.take().unwrap_or((at, *line, *column));
                     found.push(Element {
                         start,
                         end,
                         line: first_line,
+                        column: first_column,
                     });
                     *state = State::AfterElement;
                 }
@@ -396,13 +399,45 @@ mod tests {
             (b"[{\"cpf\": 1}] x", 1, "depois do ']'"),
             (b"{\"cpf\": 1}", 1, "começando com '['"),
             (b"[\n\n 7]", 3, "não é um objeto"),
-            (b"[{\"cpf\": 1 2}]", 1, "estrutura inválida"),
+            (b"[{\"cpf\": 1 2}]", 1, "sintaxe inválida"),
         ] {
             for block in [1, 5, 1000] {
                 let e = read(text, block).unwrap_err();
                 assert_eq!(e.line, Some(line), "{e}");
                 assert!(e.message.contains(what), "{e}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Wherever the blocks end, the same records or the same error.
+        #[test]
+        fn block_boundaries_change_nothing(
+            records in proptest::collection::vec(
+                (proptest::prelude::any::<u16>(), "[ -~çã\\\\\"\\n]{0,12}"),
+                0..6,
+            ),
+            cut in proptest::prelude::any::<u8>(),
+            damage in proptest::option::of((proptest::prelude::any::<u8>(), proptest::prelude::any::<u8>())),
+            block in 1usize..9,
+        ) {
+            let body: Vec<String> = records
+                .iter()
+                .map(|(n, t)| {
+                    format!("{{\"cpf\": {n}, \"nome\": {}}}", serde_json::to_string(t).unwrap_or_default())
+                })
+                .collect();
+            let mut text = format!("[\n{}\n]\n", body.join(",\n")).into_bytes();
+            if let Some((at, byte)) = damage {
+                let at = usize::from(at) % text.len();
+                text[at] = byte;
+            }
+            text.truncate(text.len() - usize::from(cut) % 3);
+            let whole = read(&text, 1 << 20).map_err(|e| e.to_string());
+            let parts = read(&text, block).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(whole, parts);
         }
     }
 }
