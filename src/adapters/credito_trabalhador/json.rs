@@ -44,7 +44,8 @@ pub(super) fn read_json_array<T: Send>(
     context: &str,
     map: &RecordMap<'_, T>,
 ) -> Result<Vec<T>, ReadError> {
-    super::json_stream::read_array(std::io::Cursor::new(text), path, map).map_err(|mut e| {
+    let size = Some(text.len() as u64);
+    super::json_stream::read_array(std::io::Cursor::new(text), size, path, map).map_err(|mut e| {
         if !context.is_empty() {
             e.message = format!("{}{context}", e.message);
         }

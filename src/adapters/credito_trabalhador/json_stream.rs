@@ -56,12 +56,17 @@ struct Element {
 /// Reads a JSON array of records from `reader` (the array must be the whole text, after an
 /// optional BOM and whitespace). `map` turns each record; values come back in file order and
 /// the first error in file order wins.
+/// `size` is the text's length when known (a smaller text gets a smaller buffer).
 pub(super) fn read_array<T: Send>(
     reader: impl Read,
+    size: Option<u64>,
     path: &Path,
     map: &RecordMap<'_, T>,
 ) -> Result<Vec<T>, ReadError> {
-    read_array_in_blocks(reader, path, map, BLOCK)
+    let block = size.map_or(BLOCK, |n| {
+        usize::try_from(n.saturating_add(1)).map_or(BLOCK, |n| n.clamp(1, BLOCK))
+    });
+    read_array_in_blocks(reader, path, map, block)
 }
 
 /// [`read_array`] reading `block` bytes at a time.

@@ -149,7 +149,7 @@ pub fn read_path_map<T: Send>(
             return Err(too_big(path, len, MAX_STREAMED_BYTES));
         }
         let reader = std::io::Cursor::new(head).chain(file);
-        let records = super::json_stream::read_array(reader, path, map)?;
+        let records = super::json_stream::read_array(reader, Some(len), path, map)?;
         return Ok((SourceFormat::JsonArray, records));
     }
     if len > MAX_FILE_BYTES {
