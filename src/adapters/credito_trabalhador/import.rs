@@ -532,7 +532,11 @@ pub fn import(
                 Err(problems) => Record::Invalid(invalid_line(name, &raw, &problems)),
             })?;
             per_file.push((path.clone(), format, read.len()));
-            records.append(&mut read);
+            if records.is_empty() {
+                records = read;
+            } else {
+                records.append(&mut read);
+            }
         }
         Ok((records, per_file))
     };

@@ -66,18 +66,23 @@ pub(super) fn read_array<T: Send>(
     let block = size.map_or(BLOCK, |n| {
         usize::try_from(n.saturating_add(1)).map_or(BLOCK, |n| n.clamp(1, BLOCK))
     });
-    read_array_in_blocks(reader, path, map, block)
+    // A record of the layout takes at least ~400 bytes: room for them all at once, so the
+    // values are never moved by a growing list (untouched capacity costs no memory).
+    let expected = size.map_or(0, |n| usize::try_from(n / 400).unwrap_or(0));
+    let mut out = Vec::with_capacity(expected);
+    read_array_in_blocks(reader, path, map, block, &mut out)?;
+    Ok(out)
 }
 
-/// [`read_array`] reading `block` bytes at a time.
+/// [`read_array`] reading `block` bytes at a time, the values appended to `out`.
 fn read_array_in_blocks<T: Send>(
     mut reader: impl Read,
     path: &Path,
     map: &RecordMap<'_, T>,
     block: usize,
-) -> Result<Vec<T>, ReadError> {
+    out: &mut Vec<T>,
+) -> Result<(), ReadError> {
     let mut buf: Vec<u8> = Vec::with_capacity(block + 4096);
-    let mut out: Vec<T> = Vec::new();
     let mut state = State::BeforeArray;
     let mut inside = Inside::default();
     let mut line: u32 = 1;
@@ -134,7 +139,7 @@ fn read_array_in_blocks<T: Send>(
         // The elements completed in this block, parsed in parallel and in order.
         let first_index = index;
         index += found.len();
-        parse(&buf, &found, first_index, path, map, &mut out)?;
+        parse(&buf, &found, first_index, path, map, out)?;
         if let Err((at_line, at_column, message)) = scanned {
             let mut e = ReadError::new(path, format!("JSON inválido: {message}")).at_line(at_line);
             e.column = Some(at_column);
@@ -142,7 +147,7 @@ fn read_array_in_blocks<T: Send>(
         }
         if eof {
             return match state {
-                State::Done => Ok(out),
+                State::Done => Ok(()),
                 State::BeforeArray => Err(ReadError::new(path, "arquivo vazio: nenhum registro")),
                 _ => {
                     let mut e = ReadError::new(
