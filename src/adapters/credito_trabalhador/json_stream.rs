@@ -372,6 +372,7 @@ mod tests {
                 Ok(n)
             }
         }
+        let mut out = Vec::new();
         read_array_in_blocks(
             Dribble(text, block),
             Path::new("f.json"),
@@ -383,7 +384,9 @@ mod tests {
                 )
             },
             block,
+            &mut out,
         )
+        .map(|()| out)
     }
 
     #[test]
