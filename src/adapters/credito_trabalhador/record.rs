@@ -134,9 +134,11 @@ fn is_scientific(s: &str) -> bool {
     digits(int)
         && (frac.is_empty() || digits(frac))
         && digits(exponent)
-        // Without a fraction or a `+`, only this reader's own XLSX form (`1e15`, lowercase):
-        // `1E15` may be a real alphanumeric identifier.
-        && (!frac.is_empty() || s.contains('+') || (int.len() == 1 && s.contains('e')))
+        // Without a fraction or a `+`, only this reader's own XLSX form for floats of 1e15
+        // and more (`1e15`, lowercase): `1E15` or `0e0` may be real alphanumeric identifiers.
+        && (!frac.is_empty()
+            || s.contains('+')
+            || (int.len() == 1 && s.contains('e') && exponent.parse::<u32>().is_ok_and(|e| e >= 15)))
 }
 
 const SCIENTIFIC: &str = "número em notação científica: uma planilha perdeu os dígitos deste identificador; use o arquivo JSON baixado do portal (ou formate a coluna como texto antes de abrir)";
@@ -576,6 +578,11 @@ mod tests {
         assert!(!is_scientific("1E15"));
         assert!(is_scientific("1E+15"));
         assert!(!is_scientific("ABE1"));
+        assert!(
+            !is_scientific("0e0"),
+            "a valid nrDoc, not this reader's float form"
+        );
+        assert!(!is_scientific("1e9"));
         let p = normalize(&record(&[("contrato", "1.23456789012346e29")])).unwrap_err();
         assert_eq!(p.len(), 1);
         assert!(p[0].message.contains("notação científica"));
