@@ -130,7 +130,7 @@ pub fn read_path(path: &Path) -> Result<SourceFile, ReadError> {
 }
 
 /// [`read_path`], each record turned by `map` as it is read; the values in file order. A JSON
-/// array is read in blocks ([`super::json_stream`]), so its size is bounded by
+/// array is read in blocks (16 MiB at a time, records parsed in parallel), so its size is bounded by
 /// [`MAX_STREAMED_BYTES`]; any other shape is read whole, up to [`MAX_FILE_BYTES`].
 pub fn read_path_map<T: Send>(
     path: &Path,
