@@ -338,16 +338,23 @@ pub fn import(
     let store_path = dir.join(STORE_FILE);
     let previous_table = Table::read(dir, InputFile::ParcelasCredito)?;
     let mut kept: Vec<(String, [u32; col::COUNT])> = Vec::new();
-    // key (matrícula;institution;contract) → (installment, whole line).
-    let mut previous: HashMap<String, (String, String)> = HashMap::new();
+    // key (matrícula;institution;contract) → its row in the previous file.
+    let mut previous = Previous {
+        table: &previous_table,
+        rows: HashMap::new(),
+    };
     for r in 0..previous_table.len() {
         let f = |c: usize| previous_table.field(r, c);
-        let (line, ends) = join((0..col::COUNT).map(f));
         if f(col::CNPJ_RAIZ) == root && f(col::COMPETENCIA) == iso {
-            let key = line[..ends[col::CONTRATO] as usize].to_owned();
-            previous.insert(key, (f(col::VALOR).to_owned(), line));
+            let key = format!(
+                "{};{};{}",
+                f(col::MATRICULA),
+                f(col::INSTITUICAO),
+                f(col::CONTRATO)
+            );
+            previous.rows.insert(key, r);
         } else {
-            kept.push((line, ends));
+            kept.push(join((0..col::COUNT).map(f)));
         }
     }
 
@@ -430,13 +437,15 @@ pub fn import(
                 .collect();
             report.write_all(text.as_bytes())?;
         }
-        let mut removed: Vec<(&String, &(String, String))> = previous
+        let mut removed: Vec<(&String, usize)> = previous
+            .rows
             .iter()
             .filter(|(key, _)| !fresh.contains_key(key.as_str()))
+            .map(|(key, row)| (key, *row))
             .collect();
         removed.sort();
-        for (_, (_, line)) in &removed {
-            writeln!(report, "{}", removed_line(line))?;
+        for (_, row) in &removed {
+            writeln!(report, "{}", removed_line(&previous_table, *row))?;
         }
         summary.removed = removed.len();
         report.flush()?;
@@ -539,6 +548,13 @@ fn majority_competencia(records: &[Record], root: &str) -> Result<Competencia, I
     }
 }
 
+/// The previous import of the (CNPJ raiz, competência): its rows by (matrícula;institution;
+/// contract), read in the previous installments file.
+struct Previous<'t> {
+    table: &'t Table,
+    rows: HashMap<String, usize>,
+}
+
 /// The outcome of a record whose fields read.
 fn judge(
     v: &Valid,
@@ -546,7 +562,7 @@ fn judge(
     competencia: Competencia,
     employees: &Employees<'_>,
     fresh: &HashMap<&str, ()>,
-    previous: &HashMap<String, (String, String)>,
+    previous: &Previous<'_>,
 ) -> Outcome {
     let (matricula, cpf) = (v.field(col::MATRICULA), v.field(col::CPF));
     let employer = v.field(col::CNPJ_RAIZ);
@@ -628,12 +644,13 @@ fn judge(
             ),
         );
     }
-    Outcome::Imported(match previous.get(v.key()) {
+    let old = |row: usize, c: usize| previous.table.field(row, c);
+    Outcome::Imported(match previous.rows.get(v.key()).copied() {
         None => Change::Added,
-        Some((value, _)) if value != v.field(col::VALOR) => {
-            Change::Changed(crate::money::parse_money(value).unwrap_or_default())
+        Some(row) if old(row, col::VALOR) != v.field(col::VALOR) => {
+            Change::Changed(crate::money::parse_money(old(row, col::VALOR)).unwrap_or_default())
         }
-        Some((_, line)) if *line != v.line => Change::Updated,
+        Some(row) if (0..col::COUNT).any(|c| old(row, c) != v.field(c)) => Change::Updated,
         Some(_) => Change::Unchanged,
     })
 }
@@ -698,9 +715,8 @@ fn report_line(file: &str, v: &Valid, outcome: &Outcome) -> String {
     )
 }
 
-fn removed_line(line: &str) -> String {
-    let f: Vec<&str> = line.split(';').collect();
-    let at = |i: usize| f.get(i).copied().unwrap_or("");
+fn removed_line(table: &Table, row: usize) -> String {
+    let at = |c: usize| table.field(row, c);
     format!(
         ";;;removido;;contrato da importação anterior que não veio nesta: não será descontado;{};{};{};{};{};{};;removido;{}",
         at(col::CNPJ_RAIZ),
