@@ -111,7 +111,74 @@ fn json_kind(json: &str) -> &'static str {
 
 /// The entries of a record object in file order, keeping repeated keys (serde_json's `Map`
 /// would keep only the last one, silently).
-struct Entries(Vec<(String, Value)>);
+struct Entries(Vec<(String, Field)>);
+
+/// A value of a record, as text: what the layout has (text, numbers with their exact digits,
+/// booleans, null, nested objects). Read straight from the parser, without serde_json's
+/// `Value` (no map per nested object, no copy of a number's digits), and a key repeated inside
+/// a nested object is caught too.
+enum Field {
+    Text(String),
+    Object(Vec<(String, Field)>),
+    List,
+}
+
+/// The key serde_json (feature `arbitrary_precision`) gives a number's exact digits under.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("um valor")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Field, E> {
+                Ok(Field::Text(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Field, E> {
+                Ok(Field::Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Field, E> {
+                Ok(Field::Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Field, E> {
+                Ok(Field::Text(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Field, E> {
+                Ok(Field::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Field, E> {
+                Ok(Field::Text(v))
+            }
+            fn visit_unit<E>(self) -> Result<Field, E> {
+                Ok(Field::Text(String::new()))
+            }
+            fn visit_none<E>(self) -> Result<Field, E> {
+                Ok(Field::Text(String::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Field, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Field::List)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.is_empty() && key == NUMBER_TOKEN {
+                        return Ok(Field::Text(map.next_value::<String>()?));
+                    }
+                    entries.push((key, map.next_value::<Field>()?));
+                }
+                Ok(Field::Object(entries))
+            }
+        }
+        d.deserialize_any(FieldVisitor)
+    }
+}
 
 impl<'de> Deserialize<'de> for Entries {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -122,9 +189,9 @@ impl<'de> Deserialize<'de> for Entries {
                 f.write_str("um objeto")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries = Vec::with_capacity(32);
                 while let Some(key) = map.next_key::<String>()? {
-                    entries.push((key, map.next_value::<Value>()?));
+                    entries.push((key, map.next_value::<Field>()?));
                 }
                 Ok(Entries(entries))
             }
@@ -136,27 +203,24 @@ impl<'de> Deserialize<'de> for Entries {
 /// Flattens `value` under `key` into `out` (nested objects joined with `.`).
 fn flatten(
     key: String,
-    value: Value,
+    value: Field,
     depth: usize,
     out: &mut BTreeMap<String, String>,
 ) -> Result<(), String> {
     let text = match value {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s,
-        Value::Array(_) => {
+        Field::Text(s) => s,
+        Field::List => {
             return Err(format!(
                 "o campo '{key}' é uma lista; o leiaute só tem valores simples e objetos"
             ))
         }
-        Value::Object(map) => {
+        Field::Object(entries) => {
             if depth >= MAX_DEPTH {
                 return Err(format!(
                     "objetos aninhados demais em '{key}' (mais de {MAX_DEPTH} níveis)"
                 ));
             }
-            for (sub, v) in map {
+            for (sub, v) in entries {
                 flatten(format!("{key}.{sub}"), v, depth + 1, out)?;
             }
             return Ok(());
