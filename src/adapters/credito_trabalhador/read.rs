@@ -260,6 +260,11 @@ mod tests {
         assert!(err.message.contains("mais de uma vez"), "{err}");
         let err = read("[{\"a\": 1, \"a\": 2}]").unwrap_err();
         assert!(err.message.contains("mais de uma vez"), "{err}");
+        let err = read("[{\"a\": {\"b\": 1, \"b\": 2}}]").unwrap_err();
+        assert!(
+            err.message.contains("'a.b' aparece mais de uma vez"),
+            "{err}"
+        );
         let deep = format!("[{}1{}]", "{\"a\":".repeat(20), "}".repeat(20));
         assert!(read(&deep).unwrap_err().message.contains("aninhados"));
     }
