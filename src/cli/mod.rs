@@ -1,4 +1,4 @@
-//! Argument parsing and exit codes; no business logic. Exit codes (SPEC §5): 0 success,
+//! Argument parsing and exit codes; no business logic. Exit codes (README, "Exit codes"): 0 success,
 //! 1 the input is wrong (formula, context, data) and the diagnostics say where, 2 usage or
 //! I/O error. Diagnostics go to stderr as `FILE:LINE:COL`.
 

@@ -76,7 +76,7 @@ pub struct ContractDiscount {
     pub reason: Option<ShortfallReason>,
 }
 
-/// Why a contract's discount is less than its installment (SPEC §6.2): the MTE audits every
+/// Why a contract's discount is less than its installment (docs/credito-trabalhador.md §3): the MTE audits every
 /// employer that had a contract and discounted less, so every partial or zero discount carries
 /// one of these stable codes (`motivo` in the outputs) with its Portuguese text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

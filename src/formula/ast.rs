@@ -100,7 +100,7 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
-    /// Binding power: higher binds tighter (SPEC §1.2).
+    /// Binding power: higher binds tighter (docs/language.md, "Precedence").
     pub fn precedence(self) -> u8 {
         match self {
             BinaryOp::Or => 1,

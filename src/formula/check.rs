@@ -11,9 +11,9 @@ use super::{CompileOptions, Mode, References};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-/// Names the language defines by itself (SPEC §1.4).
+/// Names the language defines by itself (docs/language.md, "Names").
 pub(crate) const BUILTIN_NAMES: &[&str] = &["MES", "ANO", "PERIODO"];
-/// Context variables every formula may read (SPEC §1.4): net pay and contractual pay.
+/// Context variables every formula may read (docs/language.md, "Names"): net pay and contractual pay.
 pub const STANDARD_VARIABLES: &[&str] = &["L", "RC"];
 
 /// Every function, its arity (minimum, maximum) and what it does, for hints and docs.

@@ -1,4 +1,4 @@
-//! The formula language of TOTVS RM Labore, as used by the consignado events (SPEC §1).
+//! The formula language of TOTVS RM Labore, as used by the consignado events (docs/language.md; TOTVS TDN documents the RM built-ins it reproduces).
 //!
 //! Pipeline: **parse** (`grammar/formula.pest` → [`ast`]) → **check** (names, functions,
 //! arity, types; every problem reported) → **compile** (typed nodes, names resolved to slots)
@@ -48,7 +48,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Lenient (RM's behaviour, the default) or strict parsing and checking (SPEC §1.3).
+/// Lenient (RM's behaviour, the default) or strict parsing and checking (docs/language.md, "Conditionals": RM accepts a missing or extra `FIMSE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -275,7 +275,7 @@ impl Program {
         (result, machine.tracer)
     }
 
-    /// Evaluates and rounds the number as money (SPEC §1.6: 2 places, half away from zero).
+    /// Evaluates and rounds the number as money (2 places, half away from zero: docs/language.md, "Values").
     /// A boolean result is an error (`E013`).
     pub fn evaluate_money<C: Context + ?Sized>(&self, ctx: &C) -> Result<Decimal, EvalError> {
         self.evaluate_with(ctx, RoundingPolicy::FORMULA)

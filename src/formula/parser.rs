@@ -4,7 +4,7 @@
 //!    rejects nesting deeper than [`MAX_DEPTH`] before the recursive-descent parser sees it, so
 //!    no input can exhaust the stack;
 //! 2. the **pest** parse of `grammar/formula.pest` (pest types never leave this module);
-//! 3. the **build** of our AST: operator lists folded by precedence climbing (SPEC §1.2),
+//! 3. the **build** of our AST: operator lists folded by precedence climbing (docs/language.md, "Precedence"),
 //!    chained comparisons reported, missing and stray `FIMSE` turned into warnings (lenient)
 //!    or errors (strict), and the depth of every node bounded by [`MAX_DEPTH`].
 
