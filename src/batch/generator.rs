@@ -459,8 +459,8 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
             writeln!(
                 ficha,
                 "{m};{ci};1;{};{}",
-                signed_cents(net),
-                signed_cents(rd)
+                super::generator_ct::cents(net),
+                super::generator_ct::cents(rd)
             )?;
             stats.platform_records += super::generator_ct::write_contracts(
                 &mut ct_rng,
@@ -606,16 +606,6 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
         w.flush()?;
     }
     Ok(stats)
-}
-
-/// Money with 2 places from signed centavos.
-fn signed_cents(c: i64) -> String {
-    let text = cents(c.unsigned_abs());
-    if c < 0 {
-        format!("-{text}")
-    } else {
-        text
-    }
 }
 
 #[cfg(test)]

@@ -198,8 +198,8 @@ pub(crate) fn write_contracts(
     Ok(n)
 }
 
-/// Money with 2 places and `.` from centavos.
-fn cents(c: i64) -> String {
+/// Money with 2 places and `.` from (signed) centavos.
+pub(crate) fn cents(c: i64) -> String {
     let sign = if c < 0 { "-" } else { "" };
     let c = c.unsigned_abs();
     format!("{sign}{}.{:02}", c / 100, c % 100)

@@ -141,16 +141,18 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
     let rubrics = load_rubrics(dir)?;
     // The institutions of the Crédito do Trabalhador installments need no configuration.
     let credit = &tables[InputFile::ParcelasCredito.index()];
-    let mut codes: Vec<(String, String)> = Vec::new();
+    // Each code once, with the name of its first line.
+    let mut names: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
     for r in 0..credit.len() {
         let code = credit.field(r, 1);
-        if crate::domain::platform::is_institution_code(code)
-            && !codes.iter().any(|(c, _)| c == code)
-        {
-            codes.push((code.to_owned(), credit.field(r, 9).to_owned()));
+        if crate::domain::platform::is_institution_code(code) {
+            names.entry(code).or_insert_with(|| credit.field(r, 9));
         }
     }
-    codes.sort();
+    let codes: Vec<(String, String)> = names
+        .into_iter()
+        .map(|(c, n)| (c.to_owned(), n.to_owned()))
+        .collect();
     let config = CompiledConfig::compile(config.with_platform_institutions(&codes))
         .map_err(|issues| config_error(&config_path, &text, &issues))?;
     Ok(Company {

@@ -749,12 +749,12 @@ impl Config {
                 users.entry(code).or_default().push(key.to_owned());
             }
         }
+        let platform = self.credito_trabalhador.clone().unwrap_or_default();
         for (code, places) in users {
             if places.len() < 2 {
                 continue;
             }
             // The platform's pair serves every platform institution (module `platform`).
-            let platform = self.credito_trabalhador.clone().unwrap_or_default();
             let only_platform = platform.is_shared_event(code)
                 && places.iter().all(|p| p.starts_with("instituicoes["))
                 && owners.get(code).is_some_and(|o| {
