@@ -1,0 +1,149 @@
+//! The batch's summary (`resumo.txt`, printed on stdout) and its import messages
+//! (`mensagens.txt`, TOTVS's messages of the monthly import of installments).
+
+use super::{Company, FileCount, InstitutionTotals, Summary};
+use crate::adapters::company::InputFile;
+use crate::domain::Competencia;
+use crate::money::format_money;
+use std::fmt::Write as _;
+
+pub(super) fn import_messages(
+    company: &Company,
+    c: Competencia,
+    not_inserted: &mut [(u32, String)],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if company.config.config().eventos.is_empty() {
+        out.push("Nenhum evento de folha cadastrado.".to_owned());
+    }
+    let iso = c.to_iso();
+    let found: usize = [InputFile::Parcelas, InputFile::ParcelasCredito]
+        .iter()
+        .map(|f| {
+            let parcelas = &company.tables[f.index()];
+            (0..parcelas.len())
+                .filter(|&r| parcelas.field(r, 4) == iso)
+                .count()
+        })
+        .sum();
+    if found == 0 {
+        out.push(format!(
+            "Nenhuma parcela a ser consumida na competência {c}."
+        ));
+    } else {
+        out.push(format!(
+            "Foram encontradas {found} parcelas para serem importadas na competência {c}."
+        ));
+    }
+    not_inserted.sort();
+    out.extend(not_inserted.iter().map(|(_, m)| m.clone()));
+    out
+}
+
+pub(super) fn render_summary(s: &Summary) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Lote consignado — competência {}", s.competencia);
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "{:<34}{:>12}{:>12}{:>12}",
+        "Linhas por arquivo", "lidas", "usadas", "rejeitadas"
+    );
+    let mut total = FileCount::default();
+    for (f, n) in &s.files {
+        let _ = writeln!(
+            t,
+            "  {:<32}{:>12}{:>12}{:>12}",
+            f.file_name(),
+            n.read,
+            n.used,
+            n.rejected
+        );
+        total.read += n.read;
+        total.used += n.used;
+        total.rejected += n.rejected;
+    }
+    let _ = writeln!(
+        t,
+        "  {:<32}{:>12}{:>12}{:>12}",
+        "total", total.read, total.used, total.rejected
+    );
+    let _ = writeln!(
+        t,
+        "Conferência: lidas = usadas + rejeitadas em todos os arquivos."
+    );
+    let _ = writeln!(t);
+    let x = &s.totals;
+    let _ = writeln!(
+        t,
+        "Funcionários: {} calculados, {} linhas de funcionarios.csv rejeitadas (rejeitados.csv).",
+        x.computed, s.employees_rejected
+    );
+    let _ = writeln!(
+        t,
+        "  margem enviada: {}; não elegíveis: {}; dados inconsistentes: {}; distribuição inválida: {}; rescisões: {}",
+        x.margin_sent, x.ineligible, x.inconsistent, x.invalid_distribution, x.rescissions
+    );
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "{:<18}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+        "Por instituição",
+        "margem enviada",
+        "parcelas 439",
+        "desconto 438",
+        "não descontado",
+        "desconto 442",
+        "contratos"
+    );
+    let mut sum = InstitutionTotals {
+        id: "total".to_owned(),
+        ..Default::default()
+    };
+    for i in &x.institutions {
+        let _ = writeln!(
+            t,
+            "  {:<16}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+            i.id,
+            format_money(i.margin_sent),
+            format_money(i.installments),
+            format_money(i.discount_438),
+            format_money(i.shortfall_438),
+            format_money(i.discount_442),
+            i.contracts
+        );
+        sum.margin_sent = sum.margin_sent.saturating_add(i.margin_sent);
+        sum.installments = sum.installments.saturating_add(i.installments);
+        sum.discount_438 = sum.discount_438.saturating_add(i.discount_438);
+        sum.shortfall_438 = sum.shortfall_438.saturating_add(i.shortfall_438);
+        sum.discount_442 = sum.discount_442.saturating_add(i.discount_442);
+        sum.contracts += i.contracts;
+    }
+    let _ = writeln!(
+        t,
+        "  {:<16}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+        "total",
+        format_money(sum.margin_sent),
+        format_money(sum.installments),
+        format_money(sum.discount_438),
+        format_money(sum.shortfall_438),
+        format_money(sum.discount_442),
+        sum.contracts
+    );
+    let _ = writeln!(
+        t,
+        "  contratos: linhas de contratos.csv, um resultado por contrato (com fórmula própria, o total da fórmula repartido do contrato mais antigo ao mais novo)."
+    );
+    let _ = writeln!(t);
+    let p = &x.provisions;
+    let _ = writeln!(
+        t,
+        "Provisões de férias: 453 = {}; 454 = {}; 455 = {}; 456 = {}",
+        format_money(p[0]),
+        format_money(p[1]),
+        format_money(p[2]),
+        format_money(p[3])
+    );
+    let _ = writeln!(t, "Mensagens de importação: {} (mensagens.txt)", s.messages);
+    t
+}
