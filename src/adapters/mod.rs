@@ -4,6 +4,7 @@
 pub mod company;
 pub mod context;
 pub mod credito_trabalhador;
+pub mod esocial;
 pub mod fixture;
 pub mod output;
 pub mod rubrics;

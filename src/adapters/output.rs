@@ -59,11 +59,19 @@ pub enum OutputFile {
     /// `remuneracao_disponivel.csv`: the remuneração disponível part by part (with a rubric
     /// table; only the header without one).
     RemuneracaoDisponivel,
+    /// `esocial_itens.csv`: one line per worker × contract declared in eSocial (with
+    /// `esocial.toml` only).
+    EsocialItens,
+    /// `esocial_itens.jsonl`: the same, as JSON Lines.
+    EsocialItensJsonl,
+    /// `conciliacao_esocial.csv`: one line per contract, installment × discount × item ×
+    /// S-5003 (with `esocial.toml` only).
+    ConciliacaoEsocial,
 }
 
 impl OutputFile {
     /// Every per-employee file.
-    pub const ALL: [OutputFile; 10] = [
+    pub const ALL: [OutputFile; 13] = [
         OutputFile::Funcionarios,
         OutputFile::Margens,
         OutputFile::Descontos,
@@ -74,6 +82,9 @@ impl OutputFile {
         OutputFile::Ocorrencias,
         OutputFile::Resultados,
         OutputFile::RemuneracaoDisponivel,
+        OutputFile::EsocialItens,
+        OutputFile::EsocialItensJsonl,
+        OutputFile::ConciliacaoEsocial,
     ];
 
     /// File name in the output folder.
@@ -89,6 +100,9 @@ impl OutputFile {
             OutputFile::Ocorrencias => "ocorrencias.csv",
             OutputFile::Resultados => "resultados.jsonl",
             OutputFile::RemuneracaoDisponivel => "remuneracao_disponivel.csv",
+            OutputFile::EsocialItens => "esocial_itens.csv",
+            OutputFile::EsocialItensJsonl => "esocial_itens.jsonl",
+            OutputFile::ConciliacaoEsocial => "conciliacao_esocial.csv",
         }
     }
 
@@ -105,12 +119,23 @@ impl OutputFile {
             OutputFile::Ocorrencias => "competencia;matricula;codigo;gravidade;campo;mensagem\n",
             OutputFile::Resultados => "",
             OutputFile::RemuneracaoDisponivel => "competencia;matricula;parte;evento;sinal;valor\n",
+            OutputFile::EsocialItens => "competencia;matricula;cpf;documento;evento_esocial;id_evento;codigo_rubrica;tabela_rubricas;valor;inst_financ;nr_doc\n",
+            OutputFile::EsocialItensJsonl => "",
+            OutputFile::ConciliacaoEsocial => "competencia;matricula;cpf;documento;inst_financ;nr_doc;parcela_informada;desconto_calculado;item_declarado;situacao;advertencia_prevista;motivo;total_s5003;s5003\n",
         }
     }
 
     /// Is it a JSON Lines file?
     pub fn is_jsonl(self) -> bool {
-        self == OutputFile::Resultados
+        matches!(self, OutputFile::Resultados | OutputFile::EsocialItensJsonl)
+    }
+
+    /// Is it an eSocial file (written only for a company with `esocial.toml`)?
+    pub fn is_esocial(self) -> bool {
+        matches!(
+            self,
+            OutputFile::EsocialItens | OutputFile::EsocialItensJsonl | OutputFile::ConciliacaoEsocial
+        )
     }
 }
 
@@ -159,7 +184,7 @@ pub const SUMMARY_TXT: &str = "resumo.txt";
 #[derive(Debug, Default)]
 pub struct Buffers {
     /// Indexed by `OutputFile as usize`.
-    pub text: [Vec<u8>; 10],
+    pub text: [Vec<u8>; 13],
     /// Scratch space of the renderer (the escaped line prefix), kept to reuse its allocation.
     prefix: Vec<u8>,
 }

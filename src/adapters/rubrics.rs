@@ -162,6 +162,8 @@ pub struct RubricClass {
     pub habitual: bool,
     /// The part of art. 7.
     pub part: RdPart,
+    /// Natureza 9253 (eConsignado): the engine's own discount, declared with `descFolha`.
+    pub econsignado: bool,
 }
 
 impl RubricClass {
@@ -306,6 +308,7 @@ pub fn classify(r: &Rubric) -> Result<RubricClass, String> {
         nature,
         habitual: r.habitual,
         part,
+        econsignado,
     })
 }
 
