@@ -88,6 +88,8 @@ fn run(company: &Path, out: &Path) -> Result<batch::Summary, BatchError> {
             jsonl: true,
         },
         progress: false,
+        esocial_at: None,
+        signer: None,
     };
     batch::run(company, &options)
 }

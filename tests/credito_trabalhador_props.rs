@@ -104,6 +104,8 @@ fn run_batch(company: &Path, out: &Path) {
                 jsonl: false,
             },
             progress: false,
+            esocial_at: None,
+            signer: None,
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));

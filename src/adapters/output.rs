@@ -134,7 +134,9 @@ impl OutputFile {
     pub fn is_esocial(self) -> bool {
         matches!(
             self,
-            OutputFile::EsocialItens | OutputFile::EsocialItensJsonl | OutputFile::ConciliacaoEsocial
+            OutputFile::EsocialItens
+                | OutputFile::EsocialItensJsonl
+                | OutputFile::ConciliacaoEsocial
         )
     }
 }

@@ -17,6 +17,11 @@ pub struct Company {
     /// The rubric table (`rubricas.csv`), when the company has one: the remuneração
     /// disponível is then computed from the month's events.
     pub rubrics: Option<Rubrics>,
+    /// The folder it was read from.
+    pub dir: std::path::PathBuf,
+    /// The employer's eSocial data (`esocial.toml`), when the company has it: the batch then
+    /// writes the events, the items table and the reconciliation.
+    pub esocial: Option<crate::adapters::esocial::EsocialSettings>,
 }
 
 /// The company's rubrics by event code, classified for the remuneração disponível.
@@ -106,11 +111,65 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
         .collect();
     let config = CompiledConfig::compile(config.with_platform_institutions(&codes))
         .map_err(|issues| config_error(&config_path, &text, &issues))?;
+    let esocial = load_esocial(dir, config.config().empresa.cnpj.as_deref())?;
     Ok(Company {
         config,
         tables,
         rubrics,
+        dir: dir.to_path_buf(),
+        esocial,
     })
+}
+
+/// Reads `esocial.toml` (absent: `None`); every problem at once, each with its line.
+fn load_esocial(
+    dir: &Path,
+    cnpj: Option<&str>,
+) -> Result<Option<crate::adapters::esocial::EsocialSettings>, LoadError> {
+    use crate::adapters::esocial::{EsocialSettings, SETTINGS_FILE};
+    let path = dir.join(SETTINGS_FILE);
+    let bytes = match std::fs::read(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(LoadError::Io {
+                path,
+                message: crate::adapters::company::io_message(&e),
+            })
+        }
+        Ok(b) => b,
+    };
+    let text = String::from_utf8(bytes).map_err(|_| LoadError::Format {
+        path: path.clone(),
+        line: 1,
+        message: "o arquivo não está em UTF-8".to_owned(),
+    })?;
+    EsocialSettings::parse(&text, cnpj)
+        .map(Some)
+        .map_err(|problems| {
+            let name = path.display();
+            LoadError::Config {
+                issues: problems
+                    .into_iter()
+                    .map(|(place, message)| {
+                        let at_position = place.contains(':');
+                        // A key's problem is placed on the key's line, when the file has it.
+                        let line = text
+                            .lines()
+                            .position(|l| {
+                                l.trim_start()
+                                    .strip_prefix(place.as_str())
+                                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+                            })
+                            .map(|n| n + 1);
+                        match (at_position, line) {
+                            (true, _) => format!("{name}:{place}: erro {message}"),
+                            (false, Some(l)) => format!("{name}:{l}: erro {place}: {message}"),
+                            (false, None) => format!("{name}: erro {place}: {message}"),
+                        }
+                    })
+                    .collect(),
+            }
+        })
 }
 
 /// Reads and parses `configuracao.toml` (compiled once the tables are read).

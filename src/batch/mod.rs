@@ -28,6 +28,7 @@
 //! ([`crate::adapters::company`], [`crate::adapters::output`]), the command line
 //! ([`crate::cli`] in the binary).
 
+mod esocial;
 pub mod generator;
 pub mod generator_ct;
 mod index;
@@ -71,6 +72,10 @@ pub struct BatchOptions {
     pub formats: Formats,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// The timestamp of the eSocial event ids (default: now, Brasília time).
+    pub esocial_at: Option<chrono::NaiveDateTime>,
+    /// Sign the eSocial events with this certificate.
+    pub signer: Option<std::sync::Arc<crate::adapters::esocial::Signer>>,
 }
 
 /// Why a batch stopped.
@@ -345,6 +350,10 @@ pub(crate) struct Ctx<'a> {
     pub formats: Formats,
     /// The rubric table, when the company has one.
     pub rubrics: Option<&'a Rubrics>,
+    /// The eSocial plan, when the company has `esocial.toml`.
+    pub esocial: Option<&'a crate::adapters::esocial::Plan>,
+    /// Where the workers write the events (`esocial/` of the temporary folder).
+    pub events_dir: Option<&'a Path>,
 }
 
 impl Ctx<'_> {
@@ -363,6 +372,8 @@ pub(crate) struct ChunkOut {
     pub scratch_used: Vec<(InputFile, u32)>,
     /// The month refilled for each employee of the chunk (see `worker::process`).
     pub scratch_month: Option<crate::domain::EmployeeMonth>,
+    /// The chunk's eSocial declarations.
+    pub declared: crate::adapters::esocial::month::Declared,
 }
 
 /// The month's accounting and totals, as printed.
@@ -378,8 +389,21 @@ pub struct Summary {
     pub employees_rejected: u64,
     /// Import messages written.
     pub messages: usize,
+    /// eSocial, when the company has `esocial.toml`.
+    pub esocial: Option<EsocialSummary>,
     /// The text printed on stdout and kept as `resumo.txt`.
     pub text: String,
+}
+
+/// The eSocial part of the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EsocialSummary {
+    /// Events, items, reconciliation.
+    pub totals: crate::adapters::esocial::EsocialTotals,
+    /// The certificate's subject, when the events were signed.
+    pub signed_by: Option<String>,
+    /// S-5003 files read (`None`: no `esocial_retorno/`).
+    pub s5003_files: Option<usize>,
 }
 
 /// Runs the month for the company in `dir`: reads, computes, writes into `options.output`.
@@ -440,6 +464,12 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     let index = Index::build(&company.tables, &mut rejects);
     timing("agrupamento", started);
     let started = std::time::Instant::now();
+    let plan = esocial::plan(company, options)?;
+    let mut sink = OutputSink::create(&options.output, options.formats, plan.is_some())?;
+    let events_dir = match &plan {
+        Some(_) => Some(esocial::create_folders(&sink.tmp)?),
+        None => None,
+    };
     let ctx = Ctx {
         config: &company.config,
         tables: &company.tables,
@@ -449,9 +479,17 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         periodo: company.config.config().periodo.unwrap_or(1),
         formats: options.formats,
         rubrics: company.rubrics.as_ref(),
+        esocial: plan.as_ref(),
+        events_dir: events_dir.as_deref(),
     };
-
-    let mut sink = OutputSink::create(&options.output, options.formats)?;
+    let mut es_totals = crate::adapters::esocial::EsocialTotals::default();
+    let mut s5003_seen: Vec<bool> = plan
+        .as_ref()
+        .and_then(|p| p.returned.as_ref())
+        .map_or_else(Vec::new, |r| vec![false; r.totals.len()]);
+    if let (Some(p), Some(d)) = (&plan, &events_dir) {
+        es_totals.events[0] += esocial::rubric_events(p, &ctx.competencia_iso, d)?;
+    }
     let progress = if options.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let bar = indicatif::ProgressBar::new(index.slots.len() as u64);
         bar.set_style(
@@ -487,6 +525,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                     totals: Totals::new(&company.config),
                     scratch_used: Vec::new(),
                     scratch_month: None,
+                    declared: Default::default(),
                 };
                 for &slot in chunk {
                     worker::process(&ctx, slot, &mut out);
@@ -519,6 +558,18 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         written?;
         let mut recycled = Vec::with_capacity(done.len());
         for mut chunk in done {
+            if let Some(message) = chunk.declared.error.take() {
+                return Err(BatchError::Write {
+                    path: options.output.join(crate::adapters::esocial::EVENTS_DIR),
+                    message,
+                });
+            }
+            es_totals.merge(&chunk.declared.totals);
+            for &i in &chunk.declared.s5003_seen {
+                if let Some(seen) = s5003_seen.get_mut(i as usize) {
+                    *seen = true;
+                }
+            }
             for (a, b) in used.iter_mut().zip(chunk.used) {
                 *a += b;
             }
@@ -545,6 +596,13 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
             let out = bufs.of(OutputFile::ProvisoesAbertas);
             worker::carry_provision_rows(&ctx, rows, matricula(&rows[0]), out);
         }
+        sink.write_chunk(&bufs)?;
+    }
+    if let Some(p) = &plan {
+        let mut bufs = Buffers::default();
+        let n = esocial::unmatched_returned(p, &ctx.competencia_iso, &s5003_seen, &mut bufs);
+        es_totals.situations[5] += n;
+        es_totals.s5003_mismatches += n;
         sink.write_chunk(&bufs)?;
     }
     progress.finish_and_clear();
@@ -605,6 +663,11 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         totals,
         employees_rejected: rejects.per_file[InputFile::Funcionarios.index()],
         messages: messages.len(),
+        esocial: plan.as_ref().map(|p| EsocialSummary {
+            totals: es_totals,
+            signed_by: p.signer.as_ref().map(|s| s.subject().to_owned()),
+            s5003_files: p.returned.as_ref().map(|r| r.files),
+        }),
         text: String::new(),
     };
     summary.text = render_summary(&summary);
@@ -638,7 +701,7 @@ struct OutputSink {
 }
 
 impl OutputSink {
-    fn create(dir: &Path, formats: Formats) -> Result<OutputSink, BatchError> {
+    fn create(dir: &Path, formats: Formats, esocial: bool) -> Result<OutputSink, BatchError> {
         let err = |path: &Path, e: std::io::Error| BatchError::Write {
             path: path.to_path_buf(),
             message: crate::adapters::company::io_message(&e),
@@ -656,6 +719,7 @@ impl OutputSink {
         };
         for f in OutputFile::ALL {
             let wanted = match f {
+                _ if f.is_esocial() && !esocial => false,
                 OutputFile::ProvisoesAbertas => true,
                 _ if f.is_jsonl() => formats.jsonl,
                 _ => formats.csv,
@@ -670,6 +734,9 @@ impl OutputSink {
             w.write_all(f.header().as_bytes())
                 .map_err(|e| err(&path, e))?;
             sink.writers.push((f, w));
+        }
+        if esocial {
+            sink.extra.push(crate::adapters::esocial::EVENTS_DIR);
         }
         Ok(sink)
     }
@@ -741,9 +808,15 @@ impl OutputSink {
             MESSAGES_TXT,
             SUMMARY_TXT,
         ]);
+        let known = known.chain([crate::adapters::esocial::EVENTS_DIR]);
         for name in known.filter(|n| !names.contains(n)) {
             let path = self.dir.join(name);
-            match std::fs::remove_file(&path) {
+            let removed = if name == crate::adapters::esocial::EVENTS_DIR {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            match removed {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(BatchError::Write {
                         path,

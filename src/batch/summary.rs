@@ -145,5 +145,73 @@ pub(super) fn render_summary(s: &Summary) -> String {
         format_money(p[3])
     );
     let _ = writeln!(t, "Mensagens de importação: {} (mensagens.txt)", s.messages);
+    if let Some(e) = &s.esocial {
+        render_esocial(&mut t, e);
+    }
     t
+}
+
+fn render_esocial(t: &mut String, e: &super::EsocialSummary) {
+    use crate::adapters::esocial::month::SITUATIONS;
+    let x = &e.totals;
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "eSocial: S-1010 = {}; S-1200 = {}; S-2299 = {} (pasta esocial/, {})",
+        x.events[0],
+        x.events[1],
+        x.events[2],
+        match &e.signed_by {
+            Some(subject) => format!("assinados por {subject}"),
+            None => "sem assinatura".to_owned(),
+        }
+    );
+    let _ = writeln!(
+        t,
+        "  itens de consignado declarados: {}, total {} (esocial_itens.csv)",
+        x.items,
+        format_money(x.value)
+    );
+    let parts: Vec<String> = SITUATIONS
+        .iter()
+        .zip(x.situations)
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    let _ = writeln!(
+        t,
+        "  conciliação por contrato: {} (conciliacao_esocial.csv)",
+        if parts.is_empty() {
+            "nenhum contrato".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    );
+    let _ = writeln!(
+        t,
+        "  advertências previstas do eSocial: 1988 (parcela sem item) = {}; 1989 (item sem parcela) = {}",
+        x.warnings[0], x.warnings[1]
+    );
+    match e.s5003_files {
+        Some(files) => {
+            let _ = writeln!(
+                t,
+                "  S-5003 devolvidos: {files} arquivo(s) em esocial_retorno/; contratos que não conferem: {}",
+                x.s5003_mismatches
+            );
+        }
+        None => {
+            let _ = writeln!(
+                t,
+                "  S-5003: nenhum em esocial_retorno/ (a conciliação com o eSocial fica para quando houver)"
+            );
+        }
+    }
+    if x.other_left_out > 0 {
+        let _ = writeln!(
+            t,
+            "  rubricas do mês fora do S-1200 (valor zero, negativo ou com mais de 2 casas): {}",
+            x.other_left_out
+        );
+    }
 }

@@ -113,6 +113,9 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             for (file, _) in &used {
                 out.used[file.index()] += 1;
             }
+            if let Some(plan) = ctx.esocial {
+                super::esocial::declare_employee(ctx, plan, slot, &month, &result, &used, out);
+            }
             out.scratch_used = used;
             out.totals.add(ctx, &result);
             render_employee(

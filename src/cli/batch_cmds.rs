@@ -2,10 +2,12 @@
 //! is in [`consignado::batch`].
 
 use super::{EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use consignado::adapters::esocial::Signer;
 use consignado::adapters::output::Formats;
 use consignado::batch::{self, generator, BatchError, BatchOptions};
 use consignado::domain::Competencia;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 fn competencia(text: &str) -> Result<Competencia, i32> {
@@ -15,16 +17,91 @@ fn competencia(text: &str) -> Result<Competencia, i32> {
     })
 }
 
-/// `consignado batch DIR --competencia AAAA-MM --saida OUT [--formato csv|jsonl|ambos]`.
+/// The eSocial options of `batch`.
+pub struct EsocialArgs {
+    /// `--certificado`.
+    pub certificate: Option<PathBuf>,
+    /// `--senha-arquivo`.
+    pub password_file: Option<PathBuf>,
+    /// `--data-hora-eventos`.
+    pub at: Option<String>,
+}
+
+/// The environment variable holding the certificate's password.
+pub const PASSWORD_VAR: &str = "CONSIGNADO_SENHA_CERTIFICADO";
+
+/// Reads the certificate: its password from the file or the environment, never the command line.
+fn signer(args: &EsocialArgs) -> Result<Option<Arc<Signer>>, i32> {
+    let Some(path) = &args.certificate else {
+        return Ok(None);
+    };
+    let password = match &args.password_file {
+        Some(file) => match std::fs::read_to_string(file) {
+            Ok(text) => text.lines().next().unwrap_or("").to_owned(),
+            Err(e) => {
+                eprintln!(
+                    "erro: {}: {}",
+                    file.display(),
+                    consignado::adapters::company::io_message(&e)
+                );
+                return Err(EXIT_USAGE);
+            }
+        },
+        None => match std::env::var(PASSWORD_VAR) {
+            Ok(p) => p,
+            Err(_) => {
+                eprintln!("erro: informe a senha do certificado em --senha-arquivo ARQUIVO ou na variável {PASSWORD_VAR}");
+                return Err(EXIT_USAGE);
+            }
+        },
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!(
+                "erro: {}: {}",
+                path.display(),
+                consignado::adapters::company::io_message(&e)
+            );
+            return Err(EXIT_USAGE);
+        }
+    };
+    match Signer::from_pkcs12(&bytes, &password) {
+        Ok(s) => Ok(Some(Arc::new(s))),
+        Err(message) => {
+            eprintln!("erro: {}: {message}", path.display());
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+/// `consignado batch DIR --competencia AAAA-MM --saida OUT [--formato csv|jsonl|ambos]
+/// [--certificado F.pfx [--senha-arquivo F]] [--data-hora-eventos AAAA-MM-DDTHH:MM:SS]`.
 pub fn batch(
     dir: &Path,
     competencia_text: &str,
     output: &Path,
     format: &str,
     progress: bool,
+    esocial: &EsocialArgs,
 ) -> i32 {
     let competencia = match competencia(competencia_text) {
         Ok(c) => c,
+        Err(code) => return code,
+    };
+    let esocial_at = match &esocial.at {
+        None => None,
+        Some(text) => match chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S")
+        {
+            Ok(at) => Some(at),
+            Err(_) => {
+                eprintln!("erro: --data-hora-eventos '{text}' inválida: use AAAA-MM-DDTHH:MM:SS, por exemplo 2026-03-05T10:00:00");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let signer = match signer(esocial) {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let formats = match format {
@@ -46,6 +123,8 @@ pub fn batch(
         output: output.to_path_buf(),
         formats,
         progress,
+        esocial_at,
+        signer,
     };
     let started = Instant::now();
     match batch::run(dir, &options) {

@@ -92,6 +92,16 @@ enum Command {
         /// Não mostra a barra de progresso.
         #[arg(long)]
         sem_progresso: bool,
+        /// Assina os eventos do eSocial com este certificado A1 (PKCS#12, .pfx). A senha vem de
+        /// --senha-arquivo ou da variável CONSIGNADO_SENHA_CERTIFICADO, nunca da linha de comando.
+        #[arg(long, value_name = "ARQUIVO.pfx")]
+        certificado: Option<PathBuf>,
+        /// Arquivo com a senha do certificado (a primeira linha).
+        #[arg(long, value_name = "ARQUIVO", requires = "certificado")]
+        senha_arquivo: Option<PathBuf>,
+        /// Data e hora do Id dos eventos do eSocial, AAAA-MM-DDTHH:MM:SS (padrão: agora, horário de Brasília).
+        #[arg(long, value_name = "DATA_HORA")]
+        data_hora_eventos: Option<String>,
     },
     /// Importa arquivos externos para a pasta da empresa.
     Importar {
@@ -175,7 +185,21 @@ pub fn run() -> i32 {
             saida,
             formato,
             sem_progresso,
-        } => batch_cmds::batch(&empresa, &competencia, &saida, &formato, !sem_progresso),
+            certificado,
+            senha_arquivo,
+            data_hora_eventos,
+        } => batch_cmds::batch(
+            &empresa,
+            &competencia,
+            &saida,
+            &formato,
+            !sem_progresso,
+            &batch_cmds::EsocialArgs {
+                certificate: certificado,
+                password_file: senha_arquivo,
+                at: data_hora_eventos,
+            },
+        ),
         Command::Importar {
             what:
                 ImportKind::CreditoTrabalhador {

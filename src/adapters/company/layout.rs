@@ -215,6 +215,11 @@ const COLS_RESCISOES: &[Column] = &[
     req("data"),
     req("liquido"),
     opt("remuneracao_disponivel"),
+    opt("motivo_desligamento"),
+    opt("aviso_indenizado"),
+    opt("fim_aviso_projetado"),
+    opt("fgts_consignataria"),
+    opt("fgts_contrato"),
 ];
 const COLS_PROVISOES: &[Column] = &[
     req("matricula"),

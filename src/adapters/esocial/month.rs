@@ -67,7 +67,7 @@ pub struct Plan {
     /// The timestamp of the event ids.
     pub at: NaiveDateTime,
     /// The signer, when a certificate was given.
-    pub signer: Option<Signer>,
+    pub signer: Option<std::sync::Arc<Signer>>,
     /// The S-5003 totals returned by eSocial, when supplied.
     pub returned: Option<Returned>,
     /// Whether the company has the government's installment file: only then is an item of a
@@ -83,7 +83,7 @@ impl Plan {
         settings: EsocialSettings,
         config: &Config,
         at: NaiveDateTime,
-        signer: Option<Signer>,
+        signer: Option<std::sync::Arc<Signer>>,
         returned: Option<Returned>,
         has_government_file: bool,
     ) -> Plan {
@@ -170,15 +170,7 @@ impl Plan {
             .enumerate()
             .map(|(n, (code, description))| {
                 let id = events::event_id(s.tp_insc, &s.nr_insc, self.at, n as u64);
-                let doc = events::s1010(
-                    s,
-                    &id,
-                    &Rubric {
-                        code,
-                        description,
-                    },
-                    ini,
-                );
+                let doc = events::s1010(s, &id, &Rubric { code, description }, ini);
                 self.finish(EventType::S1010, id, doc)
             })
             .collect()
@@ -298,8 +290,7 @@ fn worker_problem(plan: &Plan, w: &WorkerMonth<'_>) -> Option<String> {
         ));
     }
     let m = w.matricula;
-    if m.is_empty() || m.chars().count() > 30 || m.trim() != m || m.chars().any(char::is_control)
-    {
+    if m.is_empty() || m.chars().count() > 30 || m.trim() != m || m.chars().any(char::is_control) {
         return Some(format!(
             "matrícula '{m}' inválida para o eSocial (1 a 30 caracteres, sem espaços nas pontas)"
         ));

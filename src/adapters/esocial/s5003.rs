@@ -214,7 +214,8 @@ impl Returned {
                 group[1], group[0], self.totals[first as usize].place
             ));
         }
-        let index = u32::try_from(self.totals.len()).map_err(|_| format!("{place}: totais demais"))?;
+        let index =
+            u32::try_from(self.totals.len()).map_err(|_| format!("{place}: totais demais"))?;
         self.index.insert(key, index);
         self.totals.push(ReturnedTotal {
             cpf: cpf.to_owned(),

@@ -290,7 +290,7 @@ mod tests {
         let err = EsocialSettings::parse("ambiente = 2\nlotacao = 5\n", None).unwrap_err();
         assert_eq!(err[0].0, "2:11");
         let err = EsocialSettings::parse(
-            "ambiente = 2\nlotacao = \"L\"\ntabela_rubricas = \"T\"\nestabelecimento = \"99888777000161\"\n",
+            "ambiente = 2\nlotacao = \"L\"\ntabela_rubricas = \"T\"\nestabelecimento = \"99888777000100\"\n",
             Some("11222333000181"),
         )
         .unwrap_err();
@@ -302,7 +302,9 @@ mod tests {
         for ok in ["2025-05", "2026-12", "2099-01"] {
             assert!(is_period(ok), "{ok}");
         }
-        for bad in ["2025-5", "1999-01", "2025-00", "2025-13", "2025/05", "202505"] {
+        for bad in [
+            "2025-5", "1999-01", "2025-00", "2025-13", "2025/05", "202505",
+        ] {
             assert!(!is_period(bad), "{bad}");
         }
     }

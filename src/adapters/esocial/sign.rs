@@ -69,8 +69,7 @@ impl Signer {
         }
         Ok(Signer {
             key,
-            certificate_b64: base64::engine::general_purpose::STANDARD
-                .encode(certificate.as_der()),
+            certificate_b64: base64::engine::general_purpose::STANDARD.encode(certificate.as_der()),
             subject: certificate.subject().to_owned(),
             rng: SystemRandom::new(),
         })
