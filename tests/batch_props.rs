@@ -41,6 +41,7 @@ fn base_company() -> &'static Path {
             competencia: competencia(),
             damaged_rows: true,
             credito_trabalhador: false,
+            esocial: false,
         };
         generator::generate(&dir, &options).unwrap();
         dir

@@ -136,6 +136,7 @@ proptest! {
             competencia: competencia(),
             damaged_rows: false,
             credito_trabalhador: true,
+            esocial: false,
         }).unwrap();
         let original = company.join("governo/credito_trabalhador_2026-02.json");
         let records: Vec<serde_json::Value> =

@@ -31,6 +31,9 @@ pub struct GeneratorOptions {
     /// Also write a Crédito do Trabalhador month ([`super::generator_ct`]): the government's
     /// installment file, the rubric table and the month's events with rubrics.
     pub credito_trabalhador: bool,
+    /// Also write the employer's eSocial data (`esocial.toml`) and the rescissions' eSocial
+    /// columns; needs `credito_trabalhador` (the platform's institutions have the codes).
+    pub esocial: bool,
 }
 
 /// What was written.
@@ -362,7 +365,19 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
     )?;
     writeln!(dist, "matricula;instituicao;percentual")?;
     writeln!(ferias, "matricula;inicio;fim;dias_abono")?;
-    writeln!(resc, "matricula;data;liquido{rd_column}")?;
+    let esocial = ct && options.esocial;
+    let esocial_columns = if esocial {
+        ";motivo_desligamento;aviso_indenizado;fim_aviso_projetado;fgts_consignataria;fgts_contrato"
+    } else {
+        ""
+    };
+    writeln!(resc, "matricula;data;liquido{rd_column}{esocial_columns}")?;
+    if esocial {
+        std::fs::write(
+            dir.join(crate::adapters::esocial::SETTINGS_FILE),
+            super::generator_ct::ESOCIAL_TOML,
+        )?;
+    }
     writeln!(
         prov,
         "matricula;instituicao;competencia_origem;competencia_retorno;valor"
@@ -566,6 +581,19 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
             if ct {
                 // The rescission's remuneração disponível: its INSS-incident pay less taxes.
                 write!(resc, ";{}", cents(net * 85 / 100))?;
+            }
+            if esocial {
+                // Dismissed by the employer (02); every other one with the notice paid.
+                let (next_month, next_year) = if c.month() == 12 {
+                    (1, c.year() + 1)
+                } else {
+                    (c.month() + 1, c.year())
+                };
+                if day % 2 == 0 {
+                    write!(resc, ";02;S;{day:02}/{next_month:02}/{next_year};;")?;
+                } else {
+                    write!(resc, ";02;N;;;")?;
+                }
             }
             writeln!(resc)?;
         }

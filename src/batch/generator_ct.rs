@@ -57,6 +57,15 @@ evento_442 = "0482"
 evento_443 = "0483"
 "#;
 
+/// The employer's eSocial data of the synthetic company (`gerar --esocial`).
+pub const ESOCIAL_TOML: &str = r#"# Dados do empregador no eSocial (docs/esocial.md); inscrição e estabelecimento do [empresa].
+ambiente = 2
+versao_processo = "consignado"
+lotacao = "LOT001"
+tabela_rubricas = "FOLHA"
+inicio_validade = "2025-05"
+"#;
+
 /// One employee's month as the generator decided it.
 pub(crate) struct EmployeeMonth<'a> {
     /// Matrícula.

@@ -147,14 +147,14 @@ pub fn batch(
     }
 }
 
-/// `consignado gerar --funcionarios N --semente S --saida DIR [--competencia AAAA-MM] [--defeituosas] [--credito-trabalhador]`.
+/// `consignado gerar --funcionarios N --semente S --saida DIR [--competencia AAAA-MM] [--defeituosas] [--credito-trabalhador [--esocial]]`.
 pub fn generate(
     employees: u64,
     seed: u64,
     output: &Path,
     competencia_text: &str,
     damaged: bool,
-    credito_trabalhador: bool,
+    (credito_trabalhador, esocial): (bool, bool),
 ) -> i32 {
     let competencia = match competencia(competencia_text) {
         Ok(c) => c,
@@ -166,6 +166,7 @@ pub fn generate(
         competencia,
         damaged_rows: damaged,
         credito_trabalhador,
+        esocial,
     };
     let started = Instant::now();
     match generator::generate(output, &options) {

@@ -129,6 +129,10 @@ enum Command {
         /// a tabela de rubricas e os eventos do mês com rubricas.
         #[arg(long)]
         credito_trabalhador: bool,
+        /// Inclui os dados do empregador no eSocial (esocial.toml) e as colunas do S-2299 nas
+        /// rescisões: o lote grava então os eventos. Exige --credito-trabalhador.
+        #[arg(long, requires = "credito_trabalhador")]
+        esocial: bool,
     },
 }
 
@@ -215,13 +219,14 @@ pub fn run() -> i32 {
             competencia,
             defeituosas,
             credito_trabalhador,
+            esocial,
         } => batch_cmds::generate(
             funcionarios,
             semente,
             &saida,
             &competencia,
             defeituosas,
-            credito_trabalhador,
+            (credito_trabalhador, esocial),
         ),
     }
 }

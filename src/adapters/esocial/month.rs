@@ -592,7 +592,8 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
                 Some(t) if t == ours => "confere",
                 Some(_) => "diverge",
                 None if ours.is_zero() => "confere",
-                None => "ausente",
+                None if ret.has_worker(w.cpf) => "ausente",
+                None => "sem_s5003",
             };
             (total, status)
         });

@@ -37,6 +37,7 @@ pub struct Returned {
     /// The totals, in file order.
     pub totals: Vec<ReturnedTotal>,
     index: HashMap<(String, String, String), u32>,
+    workers: std::collections::HashSet<String>,
     /// Files read.
     pub files: usize,
 }
@@ -47,6 +48,11 @@ impl Returned {
         self.index
             .get(&(cpf.to_owned(), inst.to_owned(), contract.to_owned()))
             .map(|&i| (i, self.totals[i as usize].total))
+    }
+
+    /// Does an S-5003 of the worker with `cpf` hold any consignado total?
+    pub fn has_worker(&self, cpf: &str) -> bool {
+        self.workers.contains(cpf)
     }
 
     /// Reads every `.xml` file of `dir` (absent folder: `None`). `competencia` is `AAAA-MM`:
@@ -217,6 +223,7 @@ impl Returned {
         let index =
             u32::try_from(self.totals.len()).map_err(|_| format!("{place}: totais demais"))?;
         self.index.insert(key, index);
+        self.workers.insert(cpf.to_owned());
         self.totals.push(ReturnedTotal {
             cpf: cpf.to_owned(),
             inst_financ: group[0].clone(),
