@@ -421,6 +421,9 @@ const OUTPUTS: &[&str] = &[
     "ocorrencias.csv",
     "resultados.jsonl",
     "remuneracao_disponivel.csv",
+    "esocial_itens.csv",
+    "esocial_itens.jsonl",
+    "conciliacao_esocial.csv",
     "rejeitados.csv",
     "rejeitados.jsonl",
     "mensagens.txt",
@@ -433,9 +436,27 @@ fn batch(company: &Path, out: &Path) -> Output {
         .arg(company)
         .args(["--competencia", COMPETENCIA, "--saida"])
         .arg(out)
-        .arg("--sem-progresso")
+        .args(["--sem-progresso", "--data-hora-eventos", "2026-03-05T10:00:00"])
         .output()
         .unwrap()
+}
+
+/// Every file under `dir` (relative path → content).
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.insert(name, read(&path));
+            }
+        }
+    }
+    files
 }
 
 #[test]
@@ -454,6 +475,12 @@ fn the_month_matches_its_expected_outputs() {
         for name in OUTPUTS {
             std::fs::copy(out.join(name), expected.join(name)).unwrap();
         }
+        let _ = std::fs::remove_dir_all(expected.join("esocial"));
+        for name in tree(&out.join("esocial")).keys() {
+            let to = expected.join("esocial").join(name);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(out.join("esocial").join(name), to).unwrap();
+        }
         return;
     }
     for name in OUTPUTS {
@@ -462,6 +489,16 @@ fn the_month_matches_its_expected_outputs() {
             read(&expected.join(name)),
             "{name} diferente do esperado (CONSIGNADO_ATUALIZAR=1 para regravar)"
         );
+    }
+    let got = tree(&out.join("esocial"));
+    let want = tree(&expected.join("esocial"));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "eventos do eSocial diferentes do esperado"
+    );
+    for (name, text) in &got {
+        assert_eq!(text, &want[name], "esocial/{name} diferente do esperado");
     }
 }
 
