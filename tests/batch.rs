@@ -72,7 +72,11 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.insert(name, read(&path));
             }
         }

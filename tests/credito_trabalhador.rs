@@ -436,7 +436,11 @@ fn batch(company: &Path, out: &Path) -> Output {
         .arg(company)
         .args(["--competencia", COMPETENCIA, "--saida"])
         .arg(out)
-        .args(["--sem-progresso", "--data-hora-eventos", "2026-03-05T10:00:00"])
+        .args([
+            "--sem-progresso",
+            "--data-hora-eventos",
+            "2026-03-05T10:00:00",
+        ])
         .output()
         .unwrap()
 }
@@ -451,7 +455,11 @@ fn tree(dir: &Path) -> BTreeMap<String, String> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.insert(name, read(&path));
             }
         }
