@@ -359,10 +359,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// (matrícula, documento, instFinanc, nrDoc).
+type Contract = (String, String, String, String);
+
 /// The reconciliation, by (matrícula, documento, instFinanc, nrDoc): (situação, advertência, s5003).
-fn reconciliation(
-    out: &Path,
-) -> BTreeMap<(String, String, String, String), (String, String, String)> {
+fn reconciliation(out: &Path) -> BTreeMap<Contract, (String, String, String)> {
     std::fs::read_to_string(out.join("conciliacao_esocial.csv"))
         .unwrap()
         .lines()

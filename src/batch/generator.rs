@@ -589,7 +589,7 @@ pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<Gener
                 } else {
                     (c.month() + 1, c.year())
                 };
-                if day % 2 == 0 {
+                if day.is_multiple_of(2) {
                     write!(resc, ";02;S;{day:02}/{next_month:02}/{next_year};;")?;
                 } else {
                     write!(resc, ";02;N;;;")?;

@@ -216,7 +216,7 @@ pub(crate) fn cents(c: i64) -> String {
 
 /// Money as the portal writes it: `284,41`, and without `,00` for whole values (`303`).
 fn comma_cents(c: u64) -> String {
-    if c % 100 == 0 {
+    if c.is_multiple_of(100) {
         (c / 100).to_string()
     } else {
         format!("{},{:02}", c / 100, c % 100)

@@ -131,7 +131,7 @@ fn is_blank(s: &str) -> bool {
 }
 
 fn blank(v: &Option<String>) -> bool {
-    v.as_deref().map_or(true, is_blank)
+    v.as_deref().is_none_or(is_blank)
 }
 
 /// (year, month) of a date: compared with a competência's, it tells whether the date is before,

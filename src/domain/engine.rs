@@ -861,6 +861,6 @@ fn previous_discount(
         .history
         .iter()
         .filter(|m| m.competencia == previous)
-        .filter(|m| cfg.periodo.map_or(true, |p| p == m.periodo))
+        .filter(|m| cfg.periodo.is_none_or(|p| p == m.periodo))
         .find_map(|m| m.events.get(code).copied())
 }

@@ -161,9 +161,7 @@ impl EsocialSettings {
                 };
                 if i.len() == 11 && i.bytes().all(|b| b.is_ascii_digit()) {
                     (2, i)
-                } else if i.len() == 8 && alnum(&i) {
-                    (1, i)
-                } else if i.len() == 14 && check_cnpj(&i).is_ok() {
+                } else if (i.len() == 8 && alnum(&i)) || (i.len() == 14 && check_cnpj(&i).is_ok()) {
                     (1, i)
                 } else {
                     bad(
