@@ -1,8 +1,10 @@
 //! eSocial out, through the real binary and the real tools:
 //!
-//! - every event the fixtures produce, the checked-in expected events and the S-5003 fixtures
-//!   are validated against the official S-1.3 schemas (`docs/esocial/S-1.3/`) with `xmllint`;
-//!   an unsigned event may miss only its `Signature` (the schema makes it mandatory);
+//! - every lote is valid against the web service's schema (`docs/esocial/lote/`); every event
+//!   the fixtures produce (taken out of its lote as the eSocial service takes it), the
+//!   checked-in expected events and the S-5003 fixtures are validated against the official
+//!   S-1.3 schemas (`docs/esocial/S-1.3/`) with `xmllint`; an unsigned event may miss only its
+//!   `Signature` (the schema makes it mandatory);
 //! - every event is already in canonical form (`xmllint --c14n` leaves it unchanged);
 //! - signed with a throw-away certificate (`openssl`), every event is fully schema-valid and
 //!   verifies with `xmlsec1 --verify`; a changed byte breaks the verification;
@@ -95,9 +97,49 @@ fn xml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Takes every event out of the lotes under `esocial` into `to/<tipo>/<Id>.xml` (the XML
+/// declaration, the event's bytes as they are in the lote, a line break) after validating the
+/// lotes against the web service's schema. Returns the event files, sorted.
+fn extract_events(esocial: &Path, to: &Path) -> Vec<PathBuf> {
+    let lotes = xml_files(esocial);
+    assert_schema_valid(&lotes, true);
+    let mut files = Vec::new();
+    for lote in &lotes {
+        let folder = lote.parent().unwrap().file_name().unwrap();
+        let dir = to.join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = std::fs::read_to_string(lote).unwrap();
+        let mut n = 0;
+        for line in text.lines().filter(|l| l.starts_with("<evento Id=\"")) {
+            let id = &line[12..48];
+            let doc = line[50..]
+                .strip_suffix("</evento>")
+                .unwrap_or_else(|| panic!("{}: evento sem </evento>", lote.display()));
+            assert!(
+                doc.starts_with("<eSocial xmlns=") && line[48..50] == *"\">",
+                "{line}"
+            );
+            let path = dir.join(format!("{id}.xml"));
+            std::fs::write(
+                &path,
+                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{doc}\n"),
+            )
+            .unwrap();
+            files.push(path);
+            n += 1;
+        }
+        assert!((1..=50).contains(&n), "{}: {n} eventos", lote.display());
+    }
+    files.sort();
+    files
+}
+
 /// The schema of an event file, by its root's namespace.
 fn schema_of(file: &Path) -> PathBuf {
     let text = std::fs::read_to_string(file).unwrap();
+    if text.contains("schema/lote/eventos/envio/v1_1_1") {
+        return Path::new(ROOT).join("docs/esocial/lote/EnvioLoteEventos-v1_1_1.xsd");
+    }
     for evt in ["evtTabRubrica", "evtRemun", "evtDeslig", "evtBasesFGTS"] {
         if text.contains(&format!("schema/evt/{evt}/v_S_01_03_00")) {
             return schema(&format!("{evt}.xsd"));
@@ -170,8 +212,12 @@ fn every_event_of_the_fixtures_is_schema_valid_and_canonical() {
     batch_ok(&sample(), "2026-01", "2026-02-05T10:00:00", &ex, &[]);
     let ct = scratch("plataforma");
     batch_ok(&platform(), "2026-02", "2026-03-05T10:00:00", &ct, &[]);
-    let mut produced = xml_files(&ex.join("esocial"));
-    produced.extend(xml_files(&ct.join("esocial")));
+    let taken = scratch("eventos");
+    let mut produced = extract_events(&ex.join("esocial"), &taken.join("exemplo"));
+    produced.extend(extract_events(
+        &ct.join("esocial"),
+        &taken.join("plataforma"),
+    ));
     // The three event types are there.
     for folder in ["S-1010", "S-1200", "S-2299"] {
         assert!(
@@ -184,9 +230,13 @@ fn every_event_of_the_fixtures_is_schema_valid_and_canonical() {
     assert_schema_valid(&produced, false);
     assert_canonical(&produced);
     // The checked-in files too: the expected events and the S-5003 returned by eSocial.
-    let mut carried = xml_files(&sample().join("esperado/esocial"));
-    carried.extend(xml_files(
+    let mut carried = extract_events(
+        &sample().join("esperado/esocial"),
+        &taken.join("esperado-exemplo"),
+    );
+    carried.extend(extract_events(
         &Path::new(ROOT).join("fixtures/credito_trabalhador/esperado/esocial"),
+        &taken.join("esperado-plataforma"),
     ));
     carried.extend(xml_files(&platform().join("esocial_retorno")));
     assert_schema_valid(&carried, false);
@@ -262,7 +312,7 @@ fn signed_events_verify_with_xmlsec1_and_a_changed_byte_breaks_them() {
         summary.contains("assinados por CN=EMPRESA EXEMPLO LTDA:44555666000181"),
         "{summary}"
     );
-    let events = xml_files(&out.join("esocial"));
+    let events = extract_events(&out.join("esocial"), &dir.join("eventos"));
     assert_eq!(events.len(), 13, "5 S-1010, 7 S-1200, 1 S-2299");
     assert_schema_valid(&events, true);
     assert_canonical(&events);
@@ -309,10 +359,37 @@ fn signed_events_verify_with_xmlsec1_and_a_changed_byte_breaks_them() {
             &["--certificado", pfx_arg, "--senha-arquivo", file_arg],
         );
     }
-    let (ea, eb) = (xml_files(&a.join("esocial")), xml_files(&b.join("esocial")));
+    let (ea, eb) = (
+        extract_events(&a.join("esocial"), &dir.join("ea")),
+        extract_events(&b.join("esocial"), &dir.join("eb")),
+    );
     assert_eq!(ea.len(), 13);
     for (x, y) in ea.iter().zip(&eb) {
         assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap());
+    }
+    // One file per event (`arquivos = "eventos"`): the same events, byte for byte.
+    let company = dir.join("empresa");
+    copy_dir(&sample(), &company);
+    let toml = std::fs::read_to_string(company.join("esocial.toml")).unwrap();
+    std::fs::write(
+        company.join("esocial.toml"),
+        format!("{toml}arquivos = \"eventos\"\n"),
+    )
+    .unwrap();
+    let single = dir.join("um-por-evento");
+    batch_ok(
+        &company,
+        "2026-01",
+        "2026-02-05T10:00:00",
+        &single,
+        &["--certificado", pfx_arg, "--senha-arquivo", file_arg],
+    );
+    let one_by_one = xml_files(&single.join("esocial"));
+    assert_eq!(one_by_one.len(), 13);
+    for (x, y) in ea.iter().zip(&one_by_one) {
+        assert_eq!(x.file_name(), y.file_name());
+        assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap());
+        assert!(verify(y, &cert).status.success());
     }
 
     // A wrong password: exit 2, nothing written, and it says so.
@@ -413,6 +490,7 @@ fn the_reconciliation_names_every_contract_not_declared_as_expected() {
         s("somente_no_s5003", "", "diverge")
     );
     let s2299 = xml_files(&out.join("esocial/S-2299"));
+    assert_eq!(s2299.len(), 1);
     let text = std::fs::read_to_string(&s2299[0]).unwrap();
     assert!(
         text.contains(
@@ -572,7 +650,7 @@ fn a_generated_month_gives_the_same_events_whatever_the_threads() {
         xml_files(&one.join("esocial")),
         xml_files(&four.join("esocial")),
     );
-    assert!(a.len() > 1500, "{}", a.len());
+    assert!(a.len() > 1500 / 50, "{}", a.len());
     assert_eq!(
         a.iter()
             .map(|p| p.strip_prefix(&one).unwrap())
@@ -598,5 +676,7 @@ fn a_generated_month_gives_the_same_events_whatever_the_threads() {
             "{name}"
         );
     }
-    assert_schema_valid(&a, false);
+    let events = extract_events(&one.join("esocial"), &scratch("gerada-eventos"));
+    assert!(events.len() > 1500, "{}", events.len());
+    assert_schema_valid(&events, false);
 }

@@ -43,6 +43,21 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
 
 type Key = (String, String, String, String);
 
+/// Every event of the lotes under `esocial`, by `Id`.
+fn events(esocial: &Path) -> BTreeMap<String, String> {
+    let mut all = BTreeMap::new();
+    for folder in ["S-1010", "S-1200", "S-2299"] {
+        for entry in std::fs::read_dir(esocial.join(folder)).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines().filter(|l| l.starts_with("<evento Id=\"")) {
+                let doc = line[50..].strip_suffix("</evento>").unwrap();
+                all.insert(line[12..48].to_owned(), doc.to_owned());
+            }
+        }
+    }
+    all
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
     #[test]
@@ -87,9 +102,9 @@ proptest! {
         prop_assert_eq!(rows(&out.join("conciliacao_esocial.csv")).len(), lines);
 
         // Every item is inside its worker's event, with its instFinanc and nrDoc.
+        let events = events(&out.join("esocial"));
         for f in rows(&out.join("esocial_itens.csv")) {
-            let folder = if f[4] == "S-1200" { "S-1200" } else { "S-2299" };
-            let xml = std::fs::read_to_string(out.join("esocial").join(folder).join(format!("{}.xml", f[5]))).unwrap();
+            let xml = &events[&f[5]];
             let needle = format!("<vrRubr>{}</vrRubr><descFolha><tpDesc>1</tpDesc><instFinanc>{}</instFinanc><nrDoc>{}</nrDoc></descFolha>", f[8], f[9], f[10]);
             prop_assert!(xml.contains(&needle), "{} sem {}", f[5], needle);
             let cpf = format!("<cpfTrab>{}</cpfTrab>", f[2]);
@@ -97,9 +112,17 @@ proptest! {
         }
 
         // Schema-valid: the only error xmllint may report is the missing signature.
+        let taken = scratch("eventos");
         for (folder, xsd) in [("S-1010", "evtTabRubrica.xsd"), ("S-1200", "evtRemun.xsd"), ("S-2299", "evtDeslig.xsd")] {
-            let dir = out.join("esocial").join(folder);
-            let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+            let files: Vec<PathBuf> = events
+                .iter()
+                .filter(|(_, doc)| doc.contains(&format!("/{}/", &xsd[..xsd.len() - 4])))
+                .map(|(id, doc)| {
+                    let path = taken.join(format!("{folder}-{id}.xml"));
+                    std::fs::write(&path, doc).unwrap();
+                    path
+                })
+                .collect();
             if files.is_empty() {
                 continue;
             }

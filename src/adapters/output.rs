@@ -189,6 +189,10 @@ pub struct Buffers {
     pub text: [Vec<u8>; 13],
     /// Scratch space of the renderer (the escaped line prefix), kept to reuse its allocation.
     prefix: Vec<u8>,
+    /// The eSocial events of the chunk, one after the other (their places are in
+    /// [`crate::adapters::esocial::month::Declared::events`]): kept with the buffers so that
+    /// their memory is reused from one chunk to the next.
+    pub events: Vec<u8>,
 }
 
 impl Buffers {
@@ -202,6 +206,7 @@ impl Buffers {
         for t in &mut self.text {
             t.clear();
         }
+        self.events.clear();
     }
 }
 

@@ -4,10 +4,10 @@
 
 use super::{BatchError, BatchOptions, ChunkOut, Company, Ctx};
 use crate::adapters::company::InputFile;
-use crate::adapters::esocial::month::Declared;
+use crate::adapters::esocial::files::EventWriter;
 use crate::adapters::esocial::s5003::Returned;
 use crate::adapters::esocial::{
-    declare, EventFile, EventType, Plan, TerminationRow, WorkerMonth, EVENTS_DIR, RETURNED_DIR,
+    declare, Plan, TerminationRow, WorkerMonth, EVENTS_DIR, RETURNED_DIR,
 };
 use crate::adapters::output::{push_csv, push_money, Buffers, OutputFile};
 use crate::domain::{EmployeeMonth, EmployeeResult};
@@ -133,62 +133,22 @@ pub(crate) fn declare_employee(
         position: u64::from(slot),
     };
     declare(plan, &w, &mut out.bufs, &mut out.declared);
-    if let Some(dir) = ctx.events_dir {
-        write_events(dir, &mut out.declared);
-    }
 }
 
-/// Writes the events gathered and empties the list; the first failure is kept.
-pub(crate) fn write_events(dir: &Path, declared: &mut Declared) {
-    for e in declared.events.drain(..) {
-        if declared.error.is_some() {
-            continue;
-        }
-        let path = dir.join(e.kind.folder()).join(format!("{}.xml", e.id));
-        if let Err(err) = std::fs::write(&path, &e.xml) {
-            declared.error = Some(format!(
-                "{}: {}",
-                path.display(),
-                crate::adapters::company::io_message(&err)
-            ));
-        }
-    }
-}
-
-/// The event folders inside the run's temporary folder.
-pub(crate) fn create_folders(tmp: &Path) -> Result<std::path::PathBuf, BatchError> {
+/// The event writer of the run, in `esocial/` of its temporary folder, with the S-1010 of
+/// the month already written.
+pub(crate) fn writer(plan: &Plan, iso: &str, tmp: &Path) -> Result<(EventWriter, u64), BatchError> {
     let root = tmp.join(EVENTS_DIR);
-    for kind in [EventType::S1010, EventType::S1200, EventType::S2299] {
-        let path = root.join(kind.folder());
-        std::fs::create_dir_all(&path).map_err(|e| BatchError::Write {
-            path: path.clone(),
-            message: crate::adapters::company::io_message(&e),
-        })?;
-    }
-    Ok(root)
-}
-
-/// The S-1010 of the month.
-pub(crate) fn rubric_events(plan: &Plan, iso: &str, dir: &Path) -> Result<u64, BatchError> {
-    let events: Vec<EventFile> = plan
-        .rubric_events(iso)
-        .map_err(|message| BatchError::Write {
-            path: dir.to_path_buf(),
-            message,
-        })?;
-    let n = events.len() as u64;
-    let mut declared = Declared {
-        events,
-        ..Declared::default()
+    let err = |message: String| BatchError::Write {
+        path: root.clone(),
+        message,
     };
-    write_events(dir, &mut declared);
-    match declared.error {
-        Some(message) => Err(BatchError::Write {
-            path: dir.to_path_buf(),
-            message,
-        }),
-        None => Ok(n),
+    let mut writer = EventWriter::create(&root, &plan.settings).map_err(err)?;
+    let events = plan.rubric_events(iso).map_err(err)?;
+    for e in &events {
+        writer.write(e.kind, &e.id, &e.doc).map_err(err)?;
     }
+    Ok((writer, events.len() as u64))
 }
 
 /// The reconciliation lines of the S-5003 totals no worker's contract matched.

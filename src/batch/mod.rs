@@ -352,8 +352,6 @@ pub(crate) struct Ctx<'a> {
     pub rubrics: Option<&'a Rubrics>,
     /// The eSocial plan, when the company has `esocial.toml`.
     pub esocial: Option<&'a crate::adapters::esocial::Plan>,
-    /// Where the workers write the events (`esocial/` of the temporary folder).
-    pub events_dir: Option<&'a Path>,
 }
 
 impl Ctx<'_> {
@@ -466,8 +464,13 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     let started = std::time::Instant::now();
     let plan = esocial::plan(company, options)?;
     let mut sink = OutputSink::create(&options.output, options.formats, plan.is_some())?;
-    let events_dir = match &plan {
-        Some(_) => Some(esocial::create_folders(&sink.tmp)?),
+    let mut es_totals = crate::adapters::esocial::EsocialTotals::default();
+    let mut writer = match &plan {
+        Some(p) => {
+            let (w, n) = esocial::writer(p, &c.to_iso(), &sink.tmp)?;
+            es_totals.events[0] += n;
+            Some(w)
+        }
         None => None,
     };
     let ctx = Ctx {
@@ -480,16 +483,11 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         formats: options.formats,
         rubrics: company.rubrics.as_ref(),
         esocial: plan.as_ref(),
-        events_dir: events_dir.as_deref(),
     };
-    let mut es_totals = crate::adapters::esocial::EsocialTotals::default();
     let mut s5003_seen: Vec<bool> = plan
         .as_ref()
         .and_then(|p| p.returned.as_ref())
         .map_or_else(Vec::new, |r| vec![false; r.totals.len()]);
-    if let (Some(p), Some(d)) = (&plan, &events_dir) {
-        es_totals.events[0] += esocial::rubric_events(p, &ctx.competencia_iso, d)?;
-    }
     let progress = if options.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let bar = indicatif::ProgressBar::new(index.slots.len() as u64);
         bar.set_style(
@@ -546,6 +544,16 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                 let t = std::time::Instant::now();
                 for chunk in &done {
                     sink.write_chunk(&chunk.bufs)?;
+                    if let Some(w) = writer.as_mut() {
+                        for e in &chunk.declared.events {
+                            let doc = &chunk.bufs.events[e.start..e.end];
+                            w.write(e.kind, &e.id, doc)
+                                .map_err(|message| BatchError::Write {
+                                    path: options.output.join(crate::adapters::esocial::EVENTS_DIR),
+                                    message,
+                                })?;
+                        }
+                    }
                 }
                 write_ns.fetch_add(
                     t.elapsed().as_nanos() as u64,
@@ -565,6 +573,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                 });
             }
             es_totals.merge(&chunk.declared.totals);
+            chunk.declared.events.clear();
             for &i in &chunk.declared.s5003_seen {
                 if let Some(seen) = s5003_seen.get_mut(i as usize) {
                     *seen = true;
@@ -597,6 +606,12 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
             worker::carry_provision_rows(&ctx, rows, matricula(&rows[0]), out);
         }
         sink.write_chunk(&bufs)?;
+    }
+    if let Some(w) = writer.as_mut() {
+        w.finish().map_err(|message| BatchError::Write {
+            path: options.output.join(crate::adapters::esocial::EVENTS_DIR),
+            message,
+        })?;
     }
     if let Some(p) = &plan {
         let mut bufs = Buffers::default();

@@ -176,7 +176,8 @@ pub fn s1010(s: &EsocialSettings, id: &str, rubric: &Rubric<'_>, ini_valid: &str
 }
 
 /// S-1200 of one worker and month (`per_apur` = `AAAA-MM`): the items under
-/// `dmDev/infoPerApur/ideEstabLot/remunPerApur`, 200 per demonstrative. `items` is not empty.
+/// `dmDev/infoPerApur/ideEstabLot/remunPerApur`, 200 per demonstrative, appended to `buf`.
+/// `items` is not empty.
 pub fn s1200(
     s: &EsocialSettings,
     id: &str,
@@ -186,7 +187,7 @@ pub fn s1200(
     items: &[Item<'_>],
     buf: Vec<u8>,
 ) -> Vec<u8> {
-    let mut x = Xml::new(buf);
+    let mut x = Xml::new_appending(buf);
     open_event(&mut x, "evtRemun", id);
     x.open("ideEvento");
     x.leaf("indRetif", "1");
@@ -222,7 +223,7 @@ pub fn s1200(
 
 /// S-2299 of one worker: the termination, with the items under
 /// `verbasResc/dmDev/infoPerApur/ideEstabLot/detVerbas` (200 per demonstrative) and the
-/// `consigFGTS` group. `items` may be empty when `consigFGTS` is set.
+/// `consigFGTS` group, appended to `buf`. `items` may be empty when `consigFGTS` is set.
 pub fn s2299(
     s: &EsocialSettings,
     id: &str,
@@ -232,7 +233,7 @@ pub fn s2299(
     items: &[Item<'_>],
     buf: Vec<u8>,
 ) -> Vec<u8> {
-    let mut x = Xml::new(buf);
+    let mut x = Xml::new_appending(buf);
     open_event(&mut x, "evtDeslig", id);
     x.open("ideEvento");
     x.leaf("indRetif", "1");

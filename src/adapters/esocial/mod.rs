@@ -18,6 +18,7 @@
 //! Nothing here decides a discount: the amounts are the domain's results.
 
 pub mod events;
+pub mod files;
 pub mod month;
 pub mod s5003;
 pub mod settings;

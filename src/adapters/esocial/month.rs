@@ -38,15 +38,15 @@ impl EventType {
     }
 }
 
-/// One event ready to be written: `esocial/<folder>/<id>.xml`.
+/// One event ready to be written ([`super::files`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFile {
     /// Its type.
     pub kind: EventType,
     /// Its `Id`.
     pub id: String,
-    /// The file's bytes (XML declaration, then the `<eSocial>` document, signed or not).
-    pub xml: Vec<u8>,
+    /// The `<eSocial>` document, signed or not (no XML declaration).
+    pub doc: Vec<u8>,
 }
 
 /// An institution whose contracts are declared: its 3-digit code and its events.
@@ -147,17 +147,13 @@ impl Plan {
         self.rubrics.len() as u64
     }
 
-    /// Finishes an event: signs it when a certificate was given, adds the XML declaration.
+    /// Finishes an event: signs it when a certificate was given.
     fn finish(&self, kind: EventType, id: String, doc: Vec<u8>) -> Result<EventFile, String> {
-        let body = match &self.signer {
+        let doc = match &self.signer {
             Some(s) => s.sign(&doc)?,
             None => doc,
         };
-        let mut xml = Vec::with_capacity(body.len() + 40);
-        xml.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        xml.extend_from_slice(&body);
-        xml.push(b'\n');
-        Ok(EventFile { kind, id, xml })
+        Ok(EventFile { kind, id, doc })
     }
 
     /// The S-1010 of every consignado rubric. `competencia` (`AAAA-MM`) is the `iniValid`
@@ -268,11 +264,24 @@ impl EsocialTotals {
     }
 }
 
+/// One event of a chunk: its bytes are `Buffers::events[start..end]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef {
+    /// Its type.
+    pub kind: EventType,
+    /// Its `Id`.
+    pub id: String,
+    /// Start in the chunk's event bytes.
+    pub start: usize,
+    /// End in the chunk's event bytes.
+    pub end: usize,
+}
+
 /// What one chunk of workers declares: events, totals, and the S-5003 entries it matched.
 #[derive(Debug, Default)]
 pub struct Declared {
     /// The events, in worker order.
-    pub events: Vec<EventFile>,
+    pub events: Vec<EventRef>,
     /// Totals.
     pub totals: EsocialTotals,
     /// Indices of the S-5003 entries matched ([`Returned`]).
@@ -522,32 +531,34 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
         let mut all = others;
         all.extend(folha.iter().copied());
         let per = w.competencia.replace('-', "");
-        let doc = events::s1200(
+        let start = bufs.events.len();
+        bufs.events = events::s1200(
             s,
             &id,
             w.competencia,
             &worker,
             &format!("FM{per}"),
             &all,
-            Vec::with_capacity(2048),
+            std::mem::take(&mut bufs.events),
         );
-        push_event(plan, declared, EventType::S1200, id.clone(), doc);
+        push_event(plan, declared, bufs, EventType::S1200, id.clone(), start);
         ids[0] = Some(id);
     }
     if let Some(Ok(t)) = &term {
         if !rescisao.is_empty() || t.fgts.is_some() {
             let id = events::event_id(s.tp_insc, &s.nr_insc, plan.at, base + 1);
             let per = w.competencia.replace('-', "");
-            let doc = events::s2299(
+            let start = bufs.events.len();
+            bufs.events = events::s2299(
                 s,
                 &id,
                 &worker,
                 &format!("RS{per}"),
                 t,
                 &rescisao,
-                Vec::with_capacity(2048),
+                std::mem::take(&mut bufs.events),
             );
-            push_event(plan, declared, EventType::S2299, id.clone(), doc);
+            push_event(plan, declared, bufs, EventType::S2299, id.clone(), start);
             ids[1] = Some(id);
         }
     }
@@ -639,17 +650,35 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
     }
 }
 
-/// Signs (when asked) and keeps one event.
-fn push_event(plan: &Plan, declared: &mut Declared, kind: EventType, id: String, doc: Vec<u8>) {
-    match plan.finish(kind, id, doc) {
-        Ok(file) => {
-            declared.totals.events[kind as usize] += 1;
-            declared.events.push(file);
-        }
-        Err(e) => {
-            declared.error.get_or_insert(e);
+/// Signs (when asked) the event written at `bufs.events[start..]` and keeps its place.
+fn push_event(
+    plan: &Plan,
+    declared: &mut Declared,
+    bufs: &mut Buffers,
+    kind: EventType,
+    id: String,
+    start: usize,
+) {
+    if let Some(signer) = &plan.signer {
+        match signer.sign(&bufs.events[start..]) {
+            Ok(signed) => {
+                bufs.events.truncate(start);
+                bufs.events.extend_from_slice(&signed);
+            }
+            Err(e) => {
+                bufs.events.truncate(start);
+                declared.error.get_or_insert(e);
+                return;
+            }
         }
     }
+    declared.totals.events[kind as usize] += 1;
+    declared.events.push(EventRef {
+        kind,
+        id,
+        start,
+        end: bufs.events.len(),
+    });
 }
 
 /// One line of the items table, CSV and JSON Lines.

@@ -37,6 +37,23 @@ pub struct EsocialFile {
     /// empregado geral).
     #[serde(default = "default_category")]
     pub categoria: String,
+    /// How the events are written: `"lotes"` (default, lotes of the web service) or
+    /// `"eventos"` (one file per event).
+    #[serde(default)]
+    pub arquivos: Option<String>,
+    /// `ideTransmissor/nrInsc` of the lotes: the CNPJ (14 digits) or CPF (11) of who sends
+    /// them. Default: the establishment.
+    #[serde(default)]
+    pub transmissor: Option<String>,
+}
+
+/// How the events are written ([`super::files`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileLayout {
+    /// Lotes of at most 50 events (`envioLoteEventos`).
+    Lotes,
+    /// One file per event.
+    Events,
 }
 
 fn default_proc_emi() -> u8 {
@@ -70,6 +87,10 @@ pub struct EsocialSettings {
     pub ini_valid: Option<String>,
     /// Default `codCateg`.
     pub category: String,
+    /// Lotes or one file per event.
+    pub layout: FileLayout,
+    /// `ideTransmissor` (`tpInsc`, `nrInsc`).
+    pub transmitter: (u8, String),
 }
 
 /// Has `text` only characters an eSocial text field accepts and no spaces at its ends?
@@ -229,8 +250,38 @@ impl EsocialSettings {
                 ),
             );
         }
+        let layout = match file.arquivos.as_deref() {
+            None | Some("lotes") => FileLayout::Lotes,
+            Some("eventos") => FileLayout::Events,
+            Some(other) => {
+                bad(
+                    "arquivos",
+                    format!("arquivos '{other}' inválido: use \"lotes\" (lotes de até 50 eventos do webservice) ou \"eventos\" (um arquivo por evento)"),
+                );
+                FileLayout::Lotes
+            }
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let transmitter = match &file.transmissor {
+            None => (1, establishment.clone()),
+            Some(t) if t.len() == 11 && digits(t) => (2, t.clone()),
+            Some(t) if t.len() == 14 && check_cnpj(t).is_ok() => (1, t.clone()),
+            Some(t) => {
+                bad(
+                    "transmissor",
+                    format!("transmissor '{t}' inválido: o CNPJ (14 dígitos) ou o CPF (11) de quem envia os lotes"),
+                );
+                (1, t.clone())
+            }
+        };
         if !problems.is_empty() {
             return Err(problems);
+        }
+        if layout == FileLayout::Lotes && !(digits(&nr_insc) && digits(&transmitter.1)) {
+            return Err(vec![(
+                "arquivos".to_owned(),
+                "o lote do webservice (EnvioLoteEventos v1.1.1) aceita só inscrições numéricas: com CNPJ alfanumérico use arquivos = \"eventos\"".to_owned(),
+            )]);
         }
         Ok(EsocialSettings {
             tp_amb: file.ambiente,
@@ -243,6 +294,8 @@ impl EsocialSettings {
             ide_tab_rubr: file.tabela_rubricas,
             ini_valid: file.inicio_validade,
             category: file.categoria,
+            layout,
+            transmitter,
         })
     }
 }

@@ -24,6 +24,19 @@ impl Xml {
         }
     }
 
+    /// A writer appending to what `buf` already holds.
+    pub fn new_appending(buf: Vec<u8>) -> Xml {
+        Xml {
+            writer: Writer::new(buf),
+        }
+    }
+
+    /// Appends `bytes`, a complete XML element written by this module (an event inside a
+    /// lote).
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.writer.get_mut().extend_from_slice(bytes);
+    }
+
     /// Opens `<name>`.
     pub fn open(&mut self, name: &str) {
         // Writing into a `Vec` cannot fail.
