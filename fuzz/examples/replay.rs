@@ -72,6 +72,20 @@ fn main() {
             eprintln!("FAIL gov_file: {}", path.display());
         }
     }
+    // The eSocial inputs (S-5003, esocial.toml, PKCS#12), on the raw bytes.
+    for path in &all {
+        let data = std::fs::read(path).expect("read input");
+        let ok = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || consignado_fuzz::esocial_inputs(&data))
+            .expect("spawn")
+            .join()
+            .is_ok();
+        if !ok {
+            failed += 1;
+            eprintln!("FAIL esocial_inputs: {}", path.display());
+        }
+    }
     println!("replay: {} inputs, {failed} failures", all.len());
     std::process::exit(i32::from(failed > 0));
 }

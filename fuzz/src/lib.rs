@@ -238,3 +238,56 @@ pub fn gov_file(data: &[u8]) {
         assert_eq!(wrapped.records, file.records, "envelope = array");
     }
 }
+
+/// The eSocial inputs. The first byte picks the reader, the rest is its input:
+/// - `0`: an S-5003 file (`Returned::add_file`, competência 2026-02): an error names the file
+///   first; every total read is found again by (CPF, institution, contract) and its place
+///   names the file; no key is read twice;
+/// - `1`: `esocial.toml` (`EsocialSettings::parse`, with and without a company CNPJ): settings
+///   read have the shapes the events need (inscription of 8, 11 or 14 characters, a CNPJ of 14,
+///   lotação of 1–30 characters, table of 1–8, category of 3 digits); an error has a problem;
+/// - `2`: a PKCS#12 file (`Signer::from_pkcs12`): it reads or says why, never panics.
+pub fn esocial_inputs(data: &[u8]) {
+    use consignado::adapters::esocial::s5003::Returned;
+    use consignado::adapters::esocial::{EsocialSettings, Signer};
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    match which % 3 {
+        0 => {
+            let mut r = Returned::default();
+            match r.add_file("r.xml", rest, "2026-02") {
+                Err(e) => assert!(e.starts_with("r.xml"), "{e}"),
+                Ok(()) => {
+                    for (i, t) in r.totals.iter().enumerate() {
+                        assert_eq!(
+                            r.find(&t.cpf, &t.inst_financ, &t.contract),
+                            Some((i as u32, t.total))
+                        );
+                        assert!(t.place.starts_with("r.xml:"));
+                        assert!(r.has_worker(&t.cpf));
+                    }
+                }
+            }
+        }
+        1 => {
+            let text = String::from_utf8_lossy(rest);
+            for cnpj in [None, Some("11222333000181")] {
+                match EsocialSettings::parse(&text, cnpj) {
+                    Ok(s) => {
+                        assert!(matches!(s.nr_insc.len(), 8 | 11 | 14), "{}", s.nr_insc);
+                        assert_eq!(s.establishment.len(), 14);
+                        assert!((1..=30).contains(&s.lotacao.chars().count()));
+                        assert!((1..=8).contains(&s.ide_tab_rubr.chars().count()));
+                        assert!(s.category.len() == 3 && s.category.bytes().all(|b| b.is_ascii_digit()));
+                        assert!(matches!(s.tp_amb, 1 | 2));
+                    }
+                    Err(problems) => assert!(!problems.is_empty()),
+                }
+            }
+        }
+        _ => {
+            let _ = Signer::from_pkcs12(rest, "segredo").map(|s| s.subject().len());
+        }
+    }
+}

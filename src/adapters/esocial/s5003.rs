@@ -248,6 +248,27 @@ mod tests {
 <eConsignado><instFinanc>104</instFinanc><nrContrato>123/45-6</nrContrato><vreConsignado>284.41</vreConsignado></eConsignado>
 </infoTrabFGTS></ideLotacao></ideEstab></infoFGTS></evtBasesFGTS></eSocial>"#;
 
+    proptest::proptest! {
+        /// Any cut or byte change of a real S-5003 reads or fails with the file's name first,
+        /// never panics; what reads is found again.
+        #[test]
+        fn damaged_files_fail_with_their_place(cut in 0usize..ONE.len(), at in 0usize..ONE.len(), byte in 0u8..=255) {
+            let mut bytes = ONE.as_bytes()[..cut].to_vec();
+            if at < bytes.len() {
+                bytes[at] = byte;
+            }
+            let mut r = Returned::default();
+            match r.add_file("x.xml", &bytes, "2026-02") {
+                Err(e) => proptest::prop_assert!(e.starts_with("x.xml"), "{}", e),
+                Ok(()) => {
+                    for (i, t) in r.totals.iter().enumerate() {
+                        proptest::prop_assert_eq!(r.find(&t.cpf, &t.inst_financ, &t.contract), Some((i as u32, t.total)));
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn reads_the_totals_and_refuses_what_would_be_summed() {
         let mut r = Returned::default();
