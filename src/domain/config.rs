@@ -386,7 +386,7 @@ pub fn required_kind(calc_code: u16) -> Option<(EventKind, bool)> {
 
 /// The TOML reader's message in Portuguese, on one line: the usual shapes translated, any
 /// other kept as it is (inside "sintaxe TOML: …").
-fn toml_message(message: &str) -> String {
+pub(crate) fn toml_message(message: &str) -> String {
     let mut one_line = message.trim().replace('\n', "; ");
     for (en, pt) in [
         (" in document root", " na raiz do arquivo"),

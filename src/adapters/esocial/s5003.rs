@@ -152,15 +152,27 @@ impl Returned {
                     text.push_str(&decoded);
                 }
                 Event::GeneralRef(r) => {
-                    let name = r.decode().map_err(|e| format!("{}: {e}", at(pos)))?;
-                    text.push_str(match name.as_ref() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
+                    if let Some(c) = r
+                        .resolve_char_ref()
+                        .map_err(|e| format!("{}: {e}", at(pos)))?
+                    {
+                        text.push(c);
+                    } else {
+                        let name = r.decode().map_err(|e| format!("{}: {e}", at(pos)))?;
+                        text.push_str(match name.as_ref() {
+                            "amp" => "&",
+                            "lt" => "<",
+                            "gt" => ">",
+                            "quot" => "\"",
+                            "apos" => "'",
+                            other => {
+                                return Err(format!(
+                                    "{}: entidade '&{other};' desconhecida: o S-5003 do eSocial usa só as do XML",
+                                    at(pos)
+                                ))
+                            }
+                        });
+                    }
                 }
                 Event::End(_) => {
                     let Some(local) = path.pop() else { break };
@@ -284,6 +296,19 @@ mod tests {
             .add_file("c.xml", ONE.as_bytes(), "2026-03")
             .unwrap_err();
         assert!(other.contains("período '2026-02'"), "{other}");
+        // Character references are read, an unknown entity is refused.
+        let with_ref = ONE.replace("<cpfTrab>12345678909", "<cpfTrab>1234567890&#57;");
+        let mut r = Returned::default();
+        r.add_file("e.xml", with_ref.as_bytes(), "2026-02").unwrap();
+        assert!(r.has_worker("12345678909"));
+        let unknown = ONE.replace("<nrContrato>123/45-6", "<nrContrato>123&x;");
+        let err = Returned::default()
+            .add_file("f.xml", unknown.as_bytes(), "2026-02")
+            .unwrap_err();
+        assert!(
+            err.starts_with("f.xml:7:") && err.contains("'&x;'"),
+            "{err}"
+        );
         let broken = Returned::default()
             .add_file("d.xml", b"<eSocial><evtBasesFGTS></eSocial>", "2026-02")
             .unwrap_err();

@@ -127,7 +127,7 @@ impl EsocialSettings {
                 place,
                 format!(
                     "esocial.toml ilegível: {} (confira o nome das chaves em docs/esocial.md)",
-                    e.message().trim().replace('\n', "; ")
+                    crate::domain::config::toml_message(e.message())
                 ),
             )]
         })?;
@@ -208,7 +208,9 @@ impl EsocialSettings {
                     format!("estabelecimento '{establishment}' inválido: {e}")
                 },
             );
-        } else if tp_insc == 1 && !establishment.starts_with(&nr_insc[..nr_insc.len().min(8)]) {
+        } else if tp_insc == 1
+            && !establishment.starts_with(nr_insc.get(..8).unwrap_or(nr_insc.as_str()))
+        {
             bad(
                 "estabelecimento",
                 format!("o estabelecimento {establishment} não é do empregador {nr_insc} (a raiz do CNPJ difere)"),
@@ -338,8 +340,18 @@ mod tests {
                 "categoria"
             ]
         );
+        // A non-ASCII inscription is reported, never sliced inside a character.
+        let err = EsocialSettings::parse(
+            "ambiente = 2\nlotacao = \"L\"\ntabela_rubricas = \"T\"\ninscricao = \"4455566\u{e9}6\"\n",
+            Some("44555666000181"),
+        )
+        .unwrap_err();
+        assert_eq!(err[0].0, "inscricao", "{err:?}");
         let err = EsocialSettings::parse("ambiente = 2\nlotacao = 5\n", None).unwrap_err();
         assert_eq!(err[0].0, "2:11");
+        assert!(err[0].1.contains("tipo inválido"), "{err:?}");
+        let err = EsocialSettings::parse("ambiente = 2\nlotacoes = \"x\"\n", None).unwrap_err();
+        assert!(err[0].1.contains("campo desconhecido"), "{err:?}");
         let err = EsocialSettings::parse(
             "ambiente = 2\nlotacao = \"L\"\ntabela_rubricas = \"T\"\nestabelecimento = \"99888777000100\"\n",
             Some("11222333000181"),
