@@ -536,6 +536,39 @@ fn the_reconciliation_names_every_contract_not_declared_as_expected() {
     );
     assert!(!out.join("esocial/S-2299").read_dir().unwrap().any(|_| true));
     assert!(summary.contains("1989 (item sem parcela) = 1"), "{summary}");
+
+    // An employee who is not computed still has their installment: eSocial will warn 1988.
+    let funcionarios = std::fs::read_to_string(company.join("funcionarios.csv")).unwrap();
+    let broken: String = funcionarios
+        .lines()
+        .map(|l| {
+            if l.starts_with("000210;") {
+                let mut f: Vec<&str> = l.split(';').collect();
+                f[4] = "muito";
+                f.join(";")
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(company.join("funcionarios.csv"), broken).unwrap();
+    let out = scratch("conciliacao-rejeitado");
+    batch_ok(&company, "2026-02", "2026-03-05T10:00:00", &out, &[]);
+    let r = reconciliation(&out);
+    let line = &r[&(
+        "000210".into(),
+        "folha".into(),
+        "033".into(),
+        "0000457".into(),
+    )];
+    assert_eq!((line.0.as_str(), line.1.as_str()), ("sem_desconto", "1988"));
+    let text = std::fs::read_to_string(out.join("conciliacao_esocial.csv")).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains(";0000457;200.00;0.00;;sem_desconto;1988;funcionário rejeitado")),
+        "{text}"
+    );
 }
 
 #[test]

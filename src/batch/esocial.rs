@@ -135,6 +135,45 @@ pub(crate) fn declare_employee(
     declare(plan, &w, &mut out.bufs, &mut out.declared);
 }
 
+/// The reconciliation of an employee who is not computed: the installments of the government's
+/// file of the competência (a rejected employee's rows are not decoded; their text is used).
+pub(crate) fn not_declared(
+    ctx: &Ctx<'_>,
+    plan: &Plan,
+    slot: u32,
+    reason: &str,
+    out: &mut ChunkOut,
+) {
+    let iso = &ctx.competencia_iso;
+    let credit = ctx.table(InputFile::ParcelasCredito);
+    let rows = ctx.index.groups[InputFile::ParcelasCredito.index()].of(slot as usize);
+    let mut contracts: Vec<(&str, &str, rust_decimal::Decimal)> = Vec::new();
+    let (mut matricula, mut cpf) = ("", "");
+    for &r in rows {
+        let r = r as usize;
+        if credit.field(r, 4) != iso.as_str() {
+            continue;
+        }
+        let installment = crate::money::parse_money(credit.field(r, 5)).unwrap_or_default();
+        matricula = credit.field(r, 0);
+        cpf = credit.field(r, 7);
+        contracts.push((credit.field(r, 1), credit.field(r, 2), installment));
+    }
+    if contracts.is_empty() {
+        return;
+    }
+    crate::adapters::esocial::month::not_computed(
+        plan,
+        iso,
+        matricula,
+        cpf,
+        &contracts,
+        reason,
+        &mut out.bufs,
+        &mut out.declared,
+    );
+}
+
 /// The event writer of the run, in `esocial/` of its temporary folder, with the S-1010 of
 /// the month already written.
 pub(crate) fn writer(plan: &Plan, iso: &str, tmp: &Path) -> Result<(EventWriter, u64), BatchError> {

@@ -66,6 +66,10 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
             &format!("funcionário rejeitado: {reason}"),
         );
         carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
+        if let Some(plan) = ctx.esocial {
+            let why = format!("funcionário rejeitado: {reason}");
+            super::esocial::not_declared(ctx, plan, slot, &why, out);
+        }
         return;
     }
 
@@ -89,6 +93,11 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
                 &format!("funcionário rejeitado (funcionarios.csv linha {line}: {reason})"),
             );
             carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
+            if let Some(plan) = ctx.esocial {
+                let why =
+                    format!("funcionário rejeitado (funcionarios.csv linha {line}: {reason})");
+                super::esocial::not_declared(ctx, plan, slot, &why, out);
+            }
             return;
         }
     }
@@ -167,8 +176,13 @@ pub(crate) fn process(ctx: &Ctx<'_>, slot: u32, out: &mut ChunkOut) {
 fn not_computed(ctx: &Ctx<'_>, slot: u32, refusal: Refusal<'_>, used: &Used, out: &mut ChunkOut) {
     let employees = ctx.table(InputFile::Funcionarios);
     let row = ctx.index.slots[slot as usize] as usize;
-    out.rejects
-        .table_row(employees, row, refusal.field, refusal.code, refusal.reason);
+    out.rejects.table_row(
+        employees,
+        row,
+        refusal.field,
+        refusal.code,
+        refusal.reason.clone(),
+    );
     let line = employees.line(row);
     for &(file, r) in used {
         out.rejects.table_row(
@@ -181,6 +195,9 @@ fn not_computed(ctx: &Ctx<'_>, slot: u32, refusal: Refusal<'_>, used: &Used, out
     }
     let matricula = employees.field(row, crate::adapters::company::COL_MATRICULA);
     carry_open_provisions(ctx, slot, matricula, &mut out.bufs);
+    if let Some(plan) = ctx.esocial {
+        super::esocial::not_declared(ctx, plan, slot, &refusal.reason, out);
+    }
 }
 
 /// The fields of a `provisoes_abertas.csv` row: institution, origin, return, value.

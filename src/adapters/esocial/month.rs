@@ -577,6 +577,27 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
     }
 
     // Reconciliation, with the S-5003 totals when supplied.
+    reconcile(
+        plan,
+        w.competencia,
+        w.matricula,
+        w.cpf,
+        &lines,
+        bufs,
+        declared,
+    );
+}
+
+/// The reconciliation lines of one worker's contracts, with the S-5003 totals when supplied.
+fn reconcile(
+    plan: &Plan,
+    competencia: &str,
+    matricula: &str,
+    cpf: &str,
+    lines: &[Line<'_>],
+    bufs: &mut Buffers,
+    declared: &mut Declared,
+) {
     let declared_sum = |code: &str, contract: &str| -> Decimal {
         lines
             .iter()
@@ -585,7 +606,7 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
             .fold(Decimal::ZERO, Decimal::saturating_add)
     };
     let b = bufs.of(OutputFile::ConciliacaoEsocial);
-    for l in &lines {
+    for l in lines {
         declared.totals.situations[l.situation] += 1;
         match l.warning {
             Some("1988") => declared.totals.warnings[0] += 1,
@@ -593,7 +614,7 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
             None => {}
         }
         let returned = plan.returned.as_ref().map(|ret| {
-            let found = ret.find(w.cpf, l.code, l.contract);
+            let found = ret.find(cpf, l.code, l.contract);
             if let Some((index, _)) = found {
                 declared.s5003_seen.push(index);
             }
@@ -603,7 +624,7 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
                 Some(t) if t == ours => "confere",
                 Some(_) => "diverge",
                 None if ours.is_zero() => "confere",
-                None if ret.has_worker(w.cpf) => "ausente",
+                None if ret.has_worker(cpf) => "ausente",
                 None => "sem_s5003",
             };
             (total, status)
@@ -611,11 +632,11 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
         if matches!(returned, Some((_, "diverge" | "ausente"))) {
             declared.totals.s5003_mismatches += 1;
         }
-        b.extend_from_slice(w.competencia.as_bytes());
+        b.extend_from_slice(competencia.as_bytes());
         b.push(b';');
-        push_csv(b, w.matricula);
+        push_csv(b, matricula);
         b.push(b';');
-        push_csv(b, w.cpf);
+        push_csv(b, cpf);
         b.push(b';');
         b.extend_from_slice(l.document.as_bytes());
         b.push(b';');
@@ -648,6 +669,37 @@ pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &
         }
         b.push(b'\n');
     }
+}
+
+/// The reconciliation of a worker who was not computed (rejected, or refused by the domain):
+/// each installment of the government's file (`contracts`: institution code, contract,
+/// installment) is `sem_desconto` with `reason`, and eSocial will warn 1988.
+#[allow(clippy::too_many_arguments)]
+pub fn not_computed(
+    plan: &Plan,
+    competencia: &str,
+    matricula: &str,
+    cpf: &str,
+    contracts: &[(&str, &str, Decimal)],
+    reason: &str,
+    bufs: &mut Buffers,
+    declared: &mut Declared,
+) {
+    let lines: Vec<Line<'_>> = contracts
+        .iter()
+        .map(|&(code, contract, installment)| Line {
+            document: "folha",
+            code,
+            contract,
+            installment,
+            discount: Decimal::ZERO,
+            item: None,
+            situation: 2,
+            warning: Some("1988"),
+            reason: reason.to_owned(),
+        })
+        .collect();
+    reconcile(plan, competencia, matricula, cpf, &lines, bufs, declared);
 }
 
 /// Signs (when asked) the event written at `bufs.events[start..]` and keeps its place.
