@@ -4,8 +4,7 @@
 
 use super::{BatchError, BatchOptions, ChunkOut, Company, Ctx};
 use crate::adapters::company::InputFile;
-use crate::adapters::esocial::files::{EventFiles, EventWriter};
-use crate::adapters::esocial::EventType;
+use crate::adapters::esocial::files::EventWriter;
 use crate::adapters::esocial::s5003::Returned;
 use crate::adapters::esocial::{
     declare, Plan, TerminationRow, WorkerMonth, EVENTS_DIR, RETURNED_DIR,
@@ -175,59 +174,20 @@ pub(crate) fn not_declared(
     );
 }
 
-/// The event files of the run, in `esocial/` of its temporary folder, and the writer of the
-/// events written in order, with the S-1010 of the month already written.
-pub(crate) fn writer(
-    plan: &Plan,
-    iso: &str,
-    tmp: &Path,
-) -> Result<(EventFiles, EventWriter, u64), BatchError> {
+/// The event writer of the run, in `esocial/` of its temporary folder, with the S-1010 of
+/// the month already written.
+pub(crate) fn writer(plan: &Plan, iso: &str, tmp: &Path) -> Result<(EventWriter, u64), BatchError> {
     let root = tmp.join(EVENTS_DIR);
     let err = |message: String| BatchError::Write {
         path: root.clone(),
         message,
     };
-    let files = EventFiles::create(&root, &plan.settings).map_err(err)?;
-    let mut writer = EventWriter::new(files.clone());
+    let mut writer = EventWriter::create(&root, &plan.settings).map_err(err)?;
     let events = plan.rubric_events(iso).map_err(err)?;
     for e in &events {
         writer.write(e.kind, &e.id, &e.doc).map_err(err)?;
     }
-    Ok((files, writer, events.len() as u64))
-}
-
-/// Writes, from the worker, the events of a chunk that need no order across chunks: its
-/// S-1200 in lotes of their own (or every event, one file each); the S-2299 stay in the list
-/// for the writer in order.
-pub(crate) fn write_chunk_events(files: &EventFiles, chunk: u64, out: &mut ChunkOut) {
-    let declared = &mut out.declared;
-    if declared.error.is_some() {
-        return;
-    }
-    let bytes = &out.bufs.events;
-    let written = if files.one_per_event() {
-        let r = declared
-            .events
-            .iter()
-            .try_for_each(|e| files.write_event(e.kind, &e.id, &bytes[e.start..e.end]));
-        declared.events.clear();
-        r
-    } else {
-        let mut scratch = Vec::new();
-        let s1200 = declared
-            .events
-            .iter()
-            .filter(|e| e.kind == EventType::S1200)
-            .map(|e| (e.id.as_str(), &bytes[e.start..e.end]));
-        let r = files
-            .write_chunk(EventType::S1200, chunk, s1200, &mut scratch)
-            .map(drop);
-        declared.events.retain(|e| e.kind != EventType::S1200);
-        r
-    };
-    if let Err(e) = written {
-        declared.error = Some(e);
-    }
+    Ok((writer, events.len() as u64))
 }
 
 /// The reconciliation lines of the S-5003 totals no worker's contract matched.

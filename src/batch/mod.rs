@@ -352,8 +352,6 @@ pub(crate) struct Ctx<'a> {
     pub rubrics: Option<&'a Rubrics>,
     /// The eSocial plan, when the company has `esocial.toml`.
     pub esocial: Option<&'a crate::adapters::esocial::Plan>,
-    /// Where the workers write their events.
-    pub event_files: Option<&'a crate::adapters::esocial::files::EventFiles>,
 }
 
 impl Ctx<'_> {
@@ -467,13 +465,13 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
     let plan = esocial::plan(company, options)?;
     let mut sink = OutputSink::create(&options.output, options.formats, plan.is_some())?;
     let mut es_totals = crate::adapters::esocial::EsocialTotals::default();
-    let (event_files, mut writer) = match &plan {
+    let mut writer = match &plan {
         Some(p) => {
-            let (files, w, n) = esocial::writer(p, &c.to_iso(), &sink.tmp)?;
+            let (w, n) = esocial::writer(p, &c.to_iso(), &sink.tmp)?;
             es_totals.events[0] += n;
-            (Some(files), Some(w))
+            Some(w)
         }
-        None => (None, None),
+        None => None,
     };
     let ctx = Ctx {
         config: &company.config,
@@ -485,7 +483,6 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         formats: options.formats,
         rubrics: company.rubrics.as_ref(),
         esocial: plan.as_ref(),
-        event_files: event_files.as_ref(),
     };
     let mut s5003_seen: Vec<bool> = plan
         .as_ref()
@@ -530,9 +527,6 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                 };
                 for &slot in chunk {
                     worker::process(&ctx, slot, &mut out);
-                }
-                if let (Some(files), Some(&first)) = (ctx.event_files, chunk.first()) {
-                    esocial::write_chunk_events(files, u64::from(first) / CHUNK as u64, &mut out);
                 }
                 out
             })
