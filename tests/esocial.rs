@@ -109,6 +109,11 @@ fn extract_events(esocial: &Path, to: &Path) -> Vec<PathBuf> {
         let dir = to.join(folder);
         std::fs::create_dir_all(&dir).unwrap();
         let text = std::fs::read_to_string(lote).unwrap();
+        assert!(
+            text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<eSocial xmlns=\"http://www.esocial.gov.br/schema/lote/eventos/envio/v1_1_1\"><envioLoteEventos grupo=\""),
+            "{}",
+            lote.display()
+        );
         let mut n = 0;
         for line in text.lines().filter(|l| l.starts_with("<evento Id=\"")) {
             let id = &line[12..48];

@@ -103,7 +103,7 @@ impl EventWriter {
                 if open.events == 0 {
                     open.buf.clear();
                     open.buf.extend_from_slice(DECLARATION);
-                    let mut x = Xml::new(std::mem::take(&mut open.buf));
+                    let mut x = Xml::new_appending(std::mem::take(&mut open.buf));
                     x.open_with("eSocial", "xmlns", LOTE_NAMESPACE);
                     x.open_with("envioLoteEventos", "grupo", &group.to_string());
                     let mut buf = x.finish();
