@@ -42,6 +42,7 @@ fn base_company() -> &'static Path {
             damaged_rows: true,
             credito_trabalhador: false,
             esocial: false,
+            replace: false,
         };
         generator::generate(&dir, &options).unwrap();
         dir

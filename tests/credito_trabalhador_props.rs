@@ -137,6 +137,7 @@ proptest! {
             damaged_rows: false,
             credito_trabalhador: true,
             esocial: false,
+            replace: false,
         }).unwrap();
         let original = company.join("governo/credito_trabalhador_2026-02.json");
         let records: Vec<serde_json::Value> =

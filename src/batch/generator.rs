@@ -34,6 +34,8 @@ pub struct GeneratorOptions {
     /// Also write the employer's eSocial data (`esocial.toml`) and the rescissions' eSocial
     /// columns; needs `credito_trabalhador` (the platform's institutions have the codes).
     pub esocial: bool,
+    /// Replace a folder that is not empty (otherwise refused: it may hold a company).
+    pub replace: bool,
 }
 
 /// What was written.
@@ -307,8 +309,36 @@ fn cents(c: u64) -> String {
     format!("{}.{:02}", c / 100, c % 100)
 }
 
-/// Writes a synthetic company folder into `dir` (created if absent; files overwritten).
+/// Writes a synthetic company folder as `dir`: refused when `dir` is a folder that is not empty
+/// (unless `options.replace`); written whole into a hidden sibling and put in place in one step,
+/// so that a failure (a full disk) leaves `dir` as it was.
 pub fn generate(dir: &Path, options: &GeneratorOptions) -> std::io::Result<GeneratorStats> {
+    let not_empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    if not_empty && !options.replace {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "a pasta não está vazia (pode ser uma empresa): escolha outra ou use --substituir para trocá-la inteira",
+        ));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "existe um arquivo com esse nome: escolha outra pasta",
+        ));
+    }
+    let tmp = super::sink::sibling(dir)?;
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = generate_into(&tmp, options).and_then(|stats| {
+        super::sink::swap_in(&tmp, dir)?;
+        Ok(stats)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    written
+}
+
+fn generate_into(dir: &Path, options: &GeneratorOptions) -> std::io::Result<GeneratorStats> {
     std::fs::create_dir_all(dir)?;
     let ct = options.credito_trabalhador;
     let config = if ct {

@@ -33,6 +33,7 @@ pub mod generator;
 pub mod generator_ct;
 mod index;
 mod load;
+mod sink;
 mod summary;
 mod worker;
 
@@ -50,7 +51,7 @@ use crate::money::format_money;
 use index::Index;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::io::Write as _;
+use sink::OutputSink;
 use std::path::{Path, PathBuf};
 
 /// Employees computed per window: bounds the memory of rendered output.
@@ -702,161 +703,5 @@ impl AddNewline for String {
             self.push('\n');
         }
         self
-    }
-}
-
-/// The output folder: files are written into a temporary folder inside it and moved into
-/// place only when everything succeeded.
-struct OutputSink {
-    dir: PathBuf,
-    tmp: PathBuf,
-    writers: Vec<(OutputFile, std::io::BufWriter<std::fs::File>)>,
-    extra: Vec<&'static str>,
-    done: bool,
-}
-
-impl OutputSink {
-    fn create(dir: &Path, formats: Formats, esocial: bool) -> Result<OutputSink, BatchError> {
-        let err = |path: &Path, e: std::io::Error| BatchError::Write {
-            path: path.to_path_buf(),
-            message: crate::adapters::company::io_message(&e),
-        };
-        std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-        let tmp = dir.join(format!(".consignado-parcial-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir(&tmp).map_err(|e| err(&tmp, e))?;
-        let mut sink = OutputSink {
-            dir: dir.to_path_buf(),
-            tmp,
-            writers: Vec::new(),
-            extra: Vec::new(),
-            done: false,
-        };
-        for f in OutputFile::ALL {
-            let wanted = match f {
-                _ if f.is_esocial() && !esocial => false,
-                OutputFile::ProvisoesAbertas => true,
-                _ if f.is_jsonl() => formats.jsonl,
-                _ => formats.csv,
-            };
-            if !wanted {
-                continue;
-            }
-            let path = sink.tmp.join(f.file_name());
-            let file = std::fs::File::create(&path).map_err(|e| err(&path, e))?;
-            // Chunks of 64 KiB or more go straight to the file, smaller ones are gathered.
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-            w.write_all(f.header().as_bytes())
-                .map_err(|e| err(&path, e))?;
-            sink.writers.push((f, w));
-        }
-        if esocial {
-            sink.extra.push(crate::adapters::esocial::EVENTS_DIR);
-        }
-        Ok(sink)
-    }
-
-    fn write_chunk(&mut self, bufs: &Buffers) -> Result<(), BatchError> {
-        for (f, w) in &mut self.writers {
-            w.write_all(&bufs.text[*f as usize])
-                .map_err(|e| BatchError::Write {
-                    path: self.tmp.join(f.file_name()),
-                    message: crate::adapters::company::io_message(&e),
-                })?;
-        }
-        Ok(())
-    }
-
-    fn write_file(&mut self, name: &'static str, text: impl AsRef<[u8]>) -> Result<(), BatchError> {
-        let path = self.tmp.join(name);
-        std::fs::write(&path, text).map_err(|e| BatchError::Write {
-            path: path.clone(),
-            message: crate::adapters::company::io_message(&e),
-        })?;
-        self.extra.push(name);
-        Ok(())
-    }
-
-    fn commit(mut self) -> Result<(), BatchError> {
-        let mut names: Vec<&'static str> = Vec::new();
-        for (f, w) in std::mem::take(&mut self.writers) {
-            let path = self.tmp.join(f.file_name());
-            w.into_inner()
-                .map(drop)
-                .map_err(|e| e.into_error())
-                .map_err(|e| BatchError::Write {
-                    path,
-                    message: crate::adapters::company::io_message(&e),
-                })?;
-            names.push(f.file_name());
-        }
-        names.extend(self.extra.iter().copied());
-        // The previous run's file is moved aside (into the temporary folder, deleted with it)
-        // before the new one moves in: renamed over, ext4 (`auto_da_alloc`) would write the new
-        // file out to disk inside the rename, 1.4 GB for 1 M employees. Should the move in
-        // fail, the old file goes back.
-        let previous = self.tmp.join("anterior");
-        std::fs::create_dir(&previous).map_err(|e| BatchError::Write {
-            path: previous.clone(),
-            message: crate::adapters::company::io_message(&e),
-        })?;
-        for &name in &names {
-            let from = self.tmp.join(name);
-            let to = self.dir.join(name);
-            let aside = previous.join(name);
-            let moved_aside = std::fs::rename(&to, &aside).is_ok();
-            if let Err(e) = std::fs::rename(&from, &to) {
-                if moved_aside {
-                    let _ = std::fs::rename(&aside, &to);
-                }
-                return Err(BatchError::Write {
-                    path: to,
-                    message: crate::adapters::company::io_message(&e),
-                });
-            }
-        }
-        // A folder never mixes two runs: this program's files that this run did not write
-        // (the JSON Lines of an earlier `--formato ambos`, say) are removed. Other files stay.
-        let known = OutputFile::ALL.iter().map(|f| f.file_name()).chain([
-            REJECTS_CSV,
-            REJECTS_JSONL,
-            MESSAGES_TXT,
-            SUMMARY_TXT,
-        ]);
-        let known = known.chain([crate::adapters::esocial::EVENTS_DIR]);
-        for name in known.filter(|n| !names.contains(n)) {
-            let path = self.dir.join(name);
-            let removed = if name == crate::adapters::esocial::EVENTS_DIR {
-                std::fs::remove_dir_all(&path)
-            } else {
-                std::fs::remove_file(&path)
-            };
-            match removed {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(BatchError::Write {
-                        path,
-                        message: crate::adapters::company::io_message(&e),
-                    });
-                }
-                _ => {}
-            }
-        }
-        self.done = true;
-        let _ = std::fs::remove_dir_all(&self.tmp);
-        Ok(())
-    }
-
-    fn abandon(&mut self) {
-        self.writers.clear();
-        let _ = std::fs::remove_dir_all(&self.tmp);
-        self.done = true;
-    }
-}
-
-impl Drop for OutputSink {
-    fn drop(&mut self) {
-        if !self.done {
-            self.abandon();
-        }
     }
 }

@@ -154,7 +154,7 @@ pub fn generate(
     output: &Path,
     competencia_text: &str,
     damaged: bool,
-    (credito_trabalhador, esocial): (bool, bool),
+    (credito_trabalhador, esocial, replace): (bool, bool, bool),
 ) -> i32 {
     let competencia = match competencia(competencia_text) {
         Ok(c) => c,
@@ -167,6 +167,7 @@ pub fn generate(
         damaged_rows: damaged,
         credito_trabalhador,
         esocial,
+        replace,
     };
     let started = Instant::now();
     match generator::generate(output, &options) {

@@ -133,6 +133,9 @@ enum Command {
         /// rescisões: o lote grava então os eventos. Exige --credito-trabalhador.
         #[arg(long, requires = "credito_trabalhador")]
         esocial: bool,
+        /// Troca inteira uma pasta que não está vazia (sem isto, a pasta precisa estar vazia ou não existir).
+        #[arg(long)]
+        substituir: bool,
     },
 }
 
@@ -220,13 +223,14 @@ pub fn run() -> i32 {
             defeituosas,
             credito_trabalhador,
             esocial,
+            substituir,
         } => batch_cmds::generate(
             funcionarios,
             semente,
             &saida,
             &competencia,
             defeituosas,
-            (credito_trabalhador, esocial),
+            (credito_trabalhador, esocial, substituir),
         ),
     }
 }

@@ -1,0 +1,220 @@
+//! Outputs under faults, through the real binary: a run killed (`SIGKILL`) at any moment, or
+//! two runs into the same folder at once, leave the output folder as one whole run — the
+//! previous one or the new one — and the next run deletes what a killed run left; `gerar`
+//! refuses a folder that is not empty and replaces one whole when asked.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+const BIN: &str = env!("CARGO_BIN_EXE_consignado");
+
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "falhas-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir` (relative path → bytes).
+fn manifest(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// The hidden folders of runs beside `out`.
+fn hidden_siblings(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.consignado-")))
+        .collect()
+}
+
+fn company(employees: &str) -> PathBuf {
+    let dir = scratch("empresa").join("empresa");
+    let run = Command::new(BIN)
+        .args([
+            "gerar",
+            "--funcionarios",
+            employees,
+            "--semente",
+            "3",
+            "--saida",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    dir
+}
+
+fn batch(company: &Path, out: &Path, format: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("batch")
+        .arg(company)
+        .args([
+            "--competencia",
+            "2025-07",
+            "--sem-progresso",
+            "--formato",
+            format,
+            "--saida",
+        ])
+        .arg(out);
+    cmd
+}
+
+fn run_ok(mut cmd: Command) {
+    let run = cmd.output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_or_the_new_result_whole() {
+    let company = company("6000");
+    // The two whole results: every format (A) and CSV only (B).
+    let a_dir = scratch("a").join("saida");
+    run_ok(batch(&company, &a_dir, "ambos"));
+    let a = manifest(&a_dir);
+    let b_dir = scratch("b").join("saida");
+    let started = Instant::now();
+    run_ok(batch(&company, &b_dir, "csv"));
+    let took = started.elapsed();
+    let b = manifest(&b_dir);
+    assert_ne!(a, b);
+
+    let out = scratch("morta").join("saida");
+    run_ok(batch(&company, &out, "ambos"));
+    let mut previous = manifest(&out);
+    assert!(previous == a);
+    let mut left_behind = 0;
+    for (n, fraction) in [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97, 1.05, 1.3]
+        .iter()
+        .enumerate()
+    {
+        // Alternate the run killed, so that the folder switches between A and B.
+        let (format, new) = if n % 2 == 0 {
+            ("csv", &b)
+        } else {
+            ("ambos", &a)
+        };
+        let mut child = batch(&company, &out, format).spawn().unwrap();
+        std::thread::sleep(took.mul_f64(*fraction));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = manifest(&out);
+        assert!(
+            now == previous || now == *new,
+            "depois de matar em {fraction}: a pasta não é uma execução inteira"
+        );
+        previous = now;
+        left_behind += hidden_siblings(&out).len();
+    }
+    // At least one kill landed mid-way (a hidden folder was left): the checks above saw it.
+    assert!(left_behind > 0, "nenhuma execução foi interrompida no meio");
+    // A run that ends deletes what the killed ones left.
+    run_ok(batch(&company, &out, "ambos"));
+    assert!(manifest(&out) == a);
+    assert_eq!(hidden_siblings(&out), Vec::<String>::new());
+}
+
+#[test]
+fn two_runs_at_once_leave_one_whole_result() {
+    let company = company("3000");
+    let a_dir = scratch("a2").join("saida");
+    run_ok(batch(&company, &a_dir, "ambos"));
+    let b_dir = scratch("b2").join("saida");
+    run_ok(batch(&company, &b_dir, "csv"));
+    let (a, b) = (manifest(&a_dir), manifest(&b_dir));
+    let out = scratch("juntas").join("saida");
+    for _ in 0..3 {
+        let mut first = batch(&company, &out, "ambos").spawn().unwrap();
+        let mut second = batch(&company, &out, "csv").spawn().unwrap();
+        assert!(first.wait().unwrap().success());
+        assert!(second.wait().unwrap().success());
+        let now = manifest(&out);
+        assert!(now == a || now == b, "duas execuções misturadas na pasta");
+        assert_eq!(hidden_siblings(&out), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn gerar_refuses_a_folder_that_is_not_empty_and_replaces_it_whole_when_asked() {
+    let dir = scratch("gerar").join("empresa");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("funcionarios.csv"), "de uma empresa de verdade\n").unwrap();
+    let run = Command::new(BIN)
+        .args(["gerar", "--funcionarios", "10", "--saida"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("não está vazia") && stderr.contains("--substituir"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("funcionarios.csv")).unwrap(),
+        "de uma empresa de verdade\n"
+    );
+    std::fs::write(dir.join("anotacao.txt"), "x").unwrap();
+    let run = Command::new(BIN)
+        .args(["gerar", "--funcionarios", "10", "--substituir", "--saida"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(!dir.join("anotacao.txt").exists(), "replaced whole");
+    assert!(std::fs::read_to_string(dir.join("funcionarios.csv"))
+        .unwrap()
+        .starts_with("matricula;cpf;"));
+    assert_eq!(hidden_siblings(&dir), Vec::<String>::new());
+    // An empty folder, or none, is simply written.
+    let empty = scratch("gerar-vazia").join("nova");
+    std::fs::create_dir_all(&empty).unwrap();
+    run_ok({
+        let mut c = Command::new(BIN);
+        c.args(["gerar", "--funcionarios", "10", "--saida"])
+            .arg(&empty);
+        c
+    });
+    assert!(empty.join("configuracao.toml").exists());
+}
