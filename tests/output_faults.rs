@@ -218,3 +218,81 @@ fn gerar_refuses_a_folder_that_is_not_empty_and_replaces_it_whole_when_asked() {
     });
     assert!(empty.join("configuracao.toml").exists());
 }
+
+/// Runs `cmd`, failing the test if it takes more than 20 s (a blocked read).
+fn run_bounded(mut cmd: Command) -> std::process::Output {
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() > 20 {
+            let _ = child.kill();
+            panic!("o comando ficou bloqueado lendo a entrada");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Makes the special file at a path.
+type Maker = dyn Fn(&Path);
+
+#[test]
+fn inputs_that_are_not_regular_files_are_refused_not_waited_for() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/empresa_exemplo");
+    let cases: [(&str, &Maker); 3] = [
+        ("FIFO", &|p: &Path| {
+            let made = Command::new("mkfifo").arg(p).status().unwrap();
+            assert!(made.success());
+        }),
+        ("dispositivo", &|p: &Path| {
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap();
+        }),
+        ("link quebrado", &|p: &Path| {
+            std::os::unix::fs::symlink("/nao/existe/ferias.csv", p).unwrap();
+        }),
+    ];
+    for (what, make) in cases {
+        let company = scratch("entrada").join("empresa");
+        std::fs::create_dir_all(&company).unwrap();
+        for entry in std::fs::read_dir(&sample).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() && entry.file_name() != "ferias.csv" {
+                std::fs::copy(entry.path(), company.join(entry.file_name())).unwrap();
+            }
+        }
+        make(&company.join("ferias.csv"));
+        let out = scratch("entrada-saida").join("saida");
+        let mut cmd = Command::new(BIN);
+        cmd.arg("batch")
+            .arg(&company)
+            .args(["--competencia", "2026-01", "--sem-progresso", "--saida"])
+            .arg(&out);
+        let run = run_bounded(cmd);
+        assert_eq!(run.status.code(), Some(2), "{what}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains("ferias.csv"), "{what}: {stderr}");
+        let expected = if what == "link quebrado" {
+            "link simbólico quebrado"
+        } else {
+            "não é um arquivo comum"
+        };
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+        // The government's file, as a FIFO, too.
+        if what == "FIFO" {
+            let mut cmd = Command::new(BIN);
+            // A company that can import (it has its CNPJ); nothing is written when the file
+            // is refused.
+            cmd.args(["importar", "credito-trabalhador"])
+                .arg(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("fixtures/credito_trabalhador/empresa"),
+                )
+                .arg(company.join("ferias.csv"));
+            let run = run_bounded(cmd);
+            assert!(!run.status.success());
+            assert!(String::from_utf8_lossy(&run.stderr).contains("não é um arquivo comum"));
+        }
+    }
+}

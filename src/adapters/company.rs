@@ -169,6 +169,9 @@ impl Table {
     pub fn read(dir: &Path, file: InputFile) -> Result<Table, LoadError> {
         use std::io::Read;
         let path = dir.join(file.file_name());
+        if check_input(&path)?.is_none() && !file.required() {
+            return Ok(Table::empty(file));
+        }
         let mut handle = match std::fs::File::open(&path) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !file.required() => {
@@ -1033,6 +1036,43 @@ fn csv_message(e: &csv::Error) -> String {
         csv::ErrorKind::Io(io) => io_message(io),
         csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_owned(),
         _ => e.to_string(),
+    }
+}
+
+/// Largest input file read (a documented limit: a million-employee company's largest table is
+/// well under 1 GiB).
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+
+/// What an input path is, checked before it is opened (opening a FIFO would block, a device
+/// would never end): `Ok(None)` when there is no file, `Ok(Some(size))` for a regular file
+/// within [`MAX_INPUT_BYTES`], and an I/O error for a dangling symbolic link, a folder, a FIFO,
+/// a device or socket, or a file over the limit.
+pub fn check_input(path: &Path) -> Result<Option<u64>, LoadError> {
+    let io = |message: String| LoadError::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(io(
+                    "link simbólico quebrado: o arquivo para onde ele aponta não existe".to_owned(),
+                ));
+            }
+            Ok(None)
+        }
+        Err(e) => Err(io(io_message(&e))),
+        Ok(m) if m.is_dir() => Err(io("é uma pasta, não um arquivo".to_owned())),
+        Ok(m) if !m.is_file() => Err(io(
+            "não é um arquivo comum (FIFO, dispositivo ou socket): copie os dados para um arquivo"
+                .to_owned(),
+        )),
+        Ok(m) if m.len() > MAX_INPUT_BYTES => Err(io(format!(
+            "{} bytes, acima do limite de {} GiB por arquivo de entrada",
+            m.len(),
+            MAX_INPUT_BYTES >> 30
+        ))),
+        Ok(m) => Ok(Some(m.len())),
     }
 }
 

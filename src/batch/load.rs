@@ -32,7 +32,7 @@ pub type Rubrics = std::collections::HashMap<String, crate::adapters::rubrics::R
 fn load_rubrics(dir: &Path) -> Result<Option<Rubrics>, LoadError> {
     use crate::adapters::rubrics::{classify, parse_rubric_fields};
     let path = dir.join(InputFile::Rubricas.file_name());
-    if !path.exists() {
+    if crate::adapters::company::check_input(&path)?.is_none() {
         return Ok(None);
     }
     let table = Table::read(dir, InputFile::Rubricas)?;
@@ -77,7 +77,7 @@ pub fn load(dir: &Path) -> Result<Company, LoadError> {
         });
     }
     let config_path = dir.join(CONFIG_FILE);
-    if !config_path.exists() {
+    if crate::adapters::company::check_input(&config_path)?.is_none() {
         return Err(LoadError::Missing {
             path: config_path,
             message: "a pasta da empresa não tem configuracao.toml: crie-o (modelo comentado em fixtures/domain/config.example.toml)".to_owned(),
@@ -128,6 +128,9 @@ fn load_esocial(
 ) -> Result<Option<crate::adapters::esocial::EsocialSettings>, LoadError> {
     use crate::adapters::esocial::{EsocialSettings, SETTINGS_FILE};
     let path = dir.join(SETTINGS_FILE);
+    if crate::adapters::company::check_input(&path)?.is_none() {
+        return Ok(None);
+    }
     let bytes = match std::fs::read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
@@ -174,6 +177,7 @@ fn load_esocial(
 
 /// Reads and parses `configuracao.toml` (compiled once the tables are read).
 fn load_config(path: &Path) -> Result<(crate::domain::Config, String), LoadError> {
+    crate::adapters::company::check_input(path)?;
     let text = std::fs::read(path).map_err(|e| LoadError::Io {
         path: path.to_path_buf(),
         message: crate::adapters::company::io_message(&e),

@@ -136,8 +136,23 @@ pub fn read_path_map<T: Send>(
     path: &Path,
     map: &RecordMap<'_, T>,
 ) -> Result<(SourceFormat, Vec<T>), ReadError> {
-    let io =
-        |e: std::io::Error| ReadError::new(path, format!("não foi possível ler o arquivo: {e}"));
+    let io = |e: std::io::Error| {
+        ReadError::new(
+            path,
+            format!(
+                "não foi possível ler o arquivo: {}",
+                crate::adapters::company::io_message(&e)
+            ),
+        )
+    };
+    // Checked before it is opened: a FIFO would block, a device would never end.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::new(
+            path,
+            "não é um arquivo comum (pasta, FIFO ou dispositivo): use o arquivo baixado do portal ou da API".to_owned(),
+        ));
+    }
     let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     // The first bytes tell the shape.
