@@ -75,6 +75,12 @@ pub fn round_dp(value: Decimal, places: u32, mode: RoundingMode) -> Decimal {
     rounded
 }
 
+/// `n` with its noun in the singular or the plural, as Portuguese says it: `1 parcela`,
+/// `2 parcelas`, `0 parcelas`.
+pub fn count(n: u64, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// Formats a money value with exactly 2 places, as files and reports print it.
 pub fn format_money(value: Decimal) -> String {
     format!("{:.2}", value)
@@ -160,6 +166,13 @@ pub fn allocate_largest_remainder(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn singular_and_plural() {
+        assert_eq!(count(1, "parcela", "parcelas"), "1 parcela");
+        assert_eq!(count(0, "parcela", "parcelas"), "0 parcelas");
+        assert_eq!(count(2, "linha", "linhas"), "2 linhas");
+    }
     use super::*;
     use std::str::FromStr;
 

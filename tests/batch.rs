@@ -839,3 +839,22 @@ fn same_input_same_bytes_whatever_the_threads() {
         "the damaged rows are rejected"
     );
 }
+
+#[test]
+fn one_installment_is_said_in_the_singular() {
+    let company = scratch("singular");
+    copy_sample(&company);
+    std::fs::write(
+        company.join("parcelas.csv"),
+        "matricula;instituicao;contrato;inicio;competencia;valor;saldo_devedor\n000101;banco_b;2001;15/06/2024;2026-01;200.00;\n",
+    )
+    .unwrap();
+    let out = scratch("singular-saida");
+    batch_ok(&company, &out);
+    let messages = read(&out.join("mensagens.txt"));
+    assert!(
+        messages.contains("Foi encontrada 1 parcela para ser importada na competência 01/2026."),
+        "{messages}"
+    );
+}
+

@@ -31,9 +31,11 @@ pub(super) fn import_messages(
             "Nenhuma parcela a ser consumida na competência {c}."
         ));
     } else {
-        out.push(format!(
-            "Foram encontradas {found} parcelas para serem importadas na competência {c}."
-        ));
+        out.push(if found == 1 {
+            format!("Foi encontrada 1 parcela para ser importada na competência {c}.")
+        } else {
+            format!("Foram encontradas {found} parcelas para serem importadas na competência {c}.")
+        });
     }
     not_inserted.sort();
     out.extend(not_inserted.iter().map(|(_, m)| m.clone()));
@@ -76,8 +78,11 @@ pub(super) fn render_summary(s: &Summary) -> String {
     let x = &s.totals;
     let _ = writeln!(
         t,
-        "Funcionários: {} calculados, {} linhas de funcionarios.csv rejeitadas (rejeitados.csv).",
-        x.computed, s.employees_rejected
+        "Funcionários: {} {}, {} de funcionarios.csv {} (rejeitados.csv).",
+        x.computed,
+        if x.computed == 1 { "calculado" } else { "calculados" },
+        crate::money::count(s.employees_rejected, "linha", "linhas"),
+        if s.employees_rejected == 1 { "rejeitada" } else { "rejeitadas" }
     );
     let _ = writeln!(
         t,
@@ -196,7 +201,8 @@ fn render_esocial(t: &mut String, e: &super::EsocialSummary) {
         Some(files) => {
             let _ = writeln!(
                 t,
-                "  S-5003 devolvidos: {files} arquivo(s) em esocial_retorno/; contratos que não conferem: {}",
+                "  S-5003 devolvidos: {} em esocial_retorno/; contratos que não conferem: {}",
+                crate::money::count(files as u64, "arquivo", "arquivos"),
                 x.s5003_mismatches
             );
         }

@@ -173,17 +173,17 @@ pub fn generate(
     match generator::generate(output, &options) {
         Ok(stats) => {
             println!(
-                "empresa sintética gravada em {}: {} funcionários, {} linhas de ficha financeira, {} parcelas, competência {} (semente {seed})",
+                "empresa sintética gravada em {}: {}, {} de ficha financeira, {}, competência {} (semente {seed})",
                 output.display(),
-                stats.employees,
-                stats.history_rows,
-                stats.installment_rows,
+                consignado::money::count(stats.employees, "funcionário", "funcionários"),
+                consignado::money::count(stats.history_rows, "linha", "linhas"),
+                consignado::money::count(stats.installment_rows, "parcela", "parcelas"),
                 competencia
             );
             if credito_trabalhador {
                 println!(
-                    "Crédito do Trabalhador: {} registros em {}, rubricas.csv",
-                    stats.platform_records,
+                    "Crédito do Trabalhador: {} em {}, rubricas.csv",
+                    consignado::money::count(stats.platform_records, "registro", "registros"),
                     output
                         .join("governo")
                         .join(format!("credito_trabalhador_{}.json", competencia.to_iso()))

@@ -173,7 +173,11 @@ impl ImportSummary {
         for (path, format, n) in &self.files {
             let _ = writeln_str(
                 w,
-                &format!("  {} ({format}): {n} registros", path.display()),
+                &format!(
+                    "  {} ({format}): {}",
+                    path.display(),
+                    crate::money::count(*n as u64, "registro", "registros")
+                ),
             );
         }
         let _ = writeln_str(
