@@ -857,4 +857,3 @@ fn one_installment_is_said_in_the_singular() {
         "{messages}"
     );
 }
-

@@ -296,3 +296,34 @@ fn inputs_that_are_not_regular_files_are_refused_not_waited_for() {
         }
     }
 }
+
+#[test]
+fn a_write_that_fails_midway_names_the_output_folder_and_changes_nothing() {
+    let company = company("3000");
+    let out = scratch("cheio").join("saida");
+    run_ok(batch(&company, &out, "ambos"));
+    let before = manifest(&out);
+    // Writes past 200 KiB fail (EFBIG, as a full disk would make them fail), the signal
+    // ignored so that the program sees the error.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 400; exec '{BIN}' batch '{}' --competencia 2025-07 --sem-progresso --saida '{}'",
+            company.display(),
+            out.display()
+        ));
+    let run = run_bounded(cmd);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("arquivo maior que o limite do sistema"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&*out.canonicalize().unwrap().to_string_lossy())
+            && !stderr.contains(".consignado-"),
+        "{stderr}"
+    );
+    assert!(manifest(&out) == before, "a pasta de saída mudou");
+    assert_eq!(hidden_siblings(&out), Vec::<String>::new());
+}

@@ -1088,8 +1088,24 @@ pub fn io_message(e: &std::io::Error) -> String {
             "um dos componentes do caminho é um arquivo, não uma pasta".to_owned()
         }
         _ if e.raw_os_error() == Some(21) => "é uma pasta, não um arquivo".to_owned(),
-        _ if e.raw_os_error() == Some(28) => "disco cheio".to_owned(),
-        _ => format!("erro de leitura/escrita: {e}"),
+        _ => match e.raw_os_error() {
+            Some(5) => "erro de entrada/saída no dispositivo (disco com defeito?)".to_owned(),
+            Some(16) => "arquivo ou pasta em uso".to_owned(),
+            Some(18) => "a pasta de destino está em outro sistema de arquivos".to_owned(),
+            Some(24) => "arquivos abertos demais (aumente o limite: ulimit -n)".to_owned(),
+            Some(27) => {
+                "arquivo maior que o limite do sistema (ulimit -f) ou do sistema de arquivos"
+                    .to_owned()
+            }
+            Some(28) => "disco cheio".to_owned(),
+            Some(30) => "sistema de arquivos somente leitura".to_owned(),
+            Some(36) => "nome de arquivo longo demais".to_owned(),
+            Some(39) => "a pasta não está vazia".to_owned(),
+            Some(40) => "links simbólicos em ciclo".to_owned(),
+            Some(122) => "cota de disco excedida".to_owned(),
+            Some(code) => format!("erro de leitura/escrita (código {code} do sistema)"),
+            None => "erro de leitura/escrita".to_owned(),
+        },
     }
 }
 

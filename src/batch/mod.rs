@@ -429,7 +429,7 @@ pub fn run(dir: &Path, options: &BatchOptions) -> Result<Summary, BatchError> {
     let started = std::time::Instant::now();
     let company = load(dir)?;
     timing("leitura", started);
-    run_company(&company, options)
+    run_company(&company, options).map_err(|e| sink::as_user_sees(e, &options.output))
 }
 
 /// With `CONSIGNADO_TEMPOS=1`, prints the time of each phase on stderr (for benchmarks).

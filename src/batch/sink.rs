@@ -111,6 +111,40 @@ pub(crate) fn swap_in(tmp: &Path, dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The hidden sibling of `dir` of this process (`.<nome>.consignado-<pid>`), when `dir` has a
+/// name.
+pub(crate) fn hidden(dir: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .ok()?;
+    let name = absolute.file_name()?.to_str()?;
+    Some(
+        absolute
+            .parent()?
+            .join(format!(".{name}{MARK}{}", std::process::id())),
+    )
+}
+
+/// A write error as the user should read it: the hidden folder's paths named as the output
+/// folder they are written for.
+pub(crate) fn as_user_sees(e: BatchError, dir: &Path) -> BatchError {
+    let BatchError::Write { path, message } = e else {
+        return e;
+    };
+    let Some(tmp) = hidden(dir) else {
+        return BatchError::Write { path, message };
+    };
+    let shown = std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
+    let path = match path.strip_prefix(&tmp) {
+        Ok(rest) => shown.join(rest),
+        Err(_) => path,
+    };
+    let message = message.replace(&*tmp.to_string_lossy(), &shown.to_string_lossy());
+    BatchError::Write { path, message }
+}
+
 /// A hidden sibling of `dir` for the run of this process: `.<nome>.consignado-<pid>`, after
 /// deleting the ones of dead runs.
 pub(crate) fn sibling(dir: &Path) -> std::io::Result<PathBuf> {

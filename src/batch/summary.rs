@@ -80,9 +80,17 @@ pub(super) fn render_summary(s: &Summary) -> String {
         t,
         "Funcionários: {} {}, {} de funcionarios.csv {} (rejeitados.csv).",
         x.computed,
-        if x.computed == 1 { "calculado" } else { "calculados" },
+        if x.computed == 1 {
+            "calculado"
+        } else {
+            "calculados"
+        },
         crate::money::count(s.employees_rejected, "linha", "linhas"),
-        if s.employees_rejected == 1 { "rejeitada" } else { "rejeitadas" }
+        if s.employees_rejected == 1 {
+            "rejeitada"
+        } else {
+            "rejeitadas"
+        }
     );
     let _ = writeln!(
         t,
