@@ -327,3 +327,35 @@ fn a_write_that_fails_midway_names_the_output_folder_and_changes_nothing() {
     assert!(manifest(&out) == before, "a pasta de saída mudou");
     assert_eq!(hidden_siblings(&out), Vec::<String>::new());
 }
+
+#[test]
+fn a_huge_rejected_field_is_quoted_as_an_excerpt() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/empresa_exemplo");
+    let company = scratch("campo").join("empresa");
+    std::fs::create_dir_all(&company).unwrap();
+    for entry in std::fs::read_dir(&sample).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), company.join(entry.file_name())).unwrap();
+        }
+    }
+    let huge = "9".repeat(10 << 20);
+    let mut ferias = std::fs::read_to_string(company.join("ferias.csv")).unwrap();
+    ferias.push_str(&format!("000101;{huge};10/01/2026;0\n"));
+    std::fs::write(company.join("ferias.csv"), ferias).unwrap();
+    let out = scratch("campo-saida").join("saida");
+    let mut cmd = Command::new(BIN);
+    cmd.arg("batch")
+        .arg(&company)
+        .args(["--competencia", "2026-01", "--sem-progresso", "--saida"])
+        .arg(&out);
+    run_ok(cmd);
+    let rejects = std::fs::read_to_string(out.join("rejeitados.csv")).unwrap();
+    let jsonl = std::fs::read_to_string(out.join("rejeitados.jsonl")).unwrap();
+    assert!(
+        rejects.len() < 20_000 && jsonl.len() < 20_000,
+        "{}",
+        rejects.len()
+    );
+    assert!(rejects.contains("(10485760 caracteres)"), "{rejects}");
+}

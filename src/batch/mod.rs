@@ -293,9 +293,9 @@ impl RejectSink {
             file: file.file_name(),
             line,
             field: field.to_owned(),
-            matricula: matricula.to_owned(),
+            matricula: output::excerpt(matricula).into_owned(),
             code: code.to_owned(),
-            reason,
+            reason: output::bound_quoted(reason),
         });
     }
 
@@ -318,7 +318,8 @@ impl RejectSink {
                 let raw = table.field(row, 5);
                 let value = crate::money::parse_money(raw)
                     .map(format_money)
-                    .unwrap_or_else(|_| raw.to_owned());
+                    .unwrap_or_else(|_| output::excerpt(raw).into_owned());
+                let matricula = output::excerpt(matricula);
                 self.messages.push((
                     line,
                     format!(
