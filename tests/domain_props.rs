@@ -92,6 +92,8 @@ proptest! {
         let r = apportion(margin, &settings, &ids, &[], policy).unwrap();
         for s in &r.shares {
             prop_assert!(s.value <= margin && s.value >= Decimal::ZERO);
+            // F shares never add up to more than the margin, whatever the rounding (SPEC §2.2).
+            prop_assert!(s.value * factor <= margin, "{} × {} > {}", s.value, factor, margin);
         }
         let partial = vec![MarginShare { institution: ids[0].clone(), percent: Decimal::new(10_000 - missing, 2) }];
         prop_assert!(apportion(margin, &settings, &ids, &partial, policy).is_err());
@@ -264,4 +266,33 @@ fn compiled_config_and_results_are_send_and_sync() {
     assert_send_sync::<CompiledConfig>();
     assert_send_sync::<EmployeeMonth>();
     assert_send_sync::<consignado::domain::EmployeeResult>();
+}
+
+/// SPEC §2.2: 100,01 with F = 2 under half-up rules is 50,00 each, never 50,01 (which would hand
+/// out one centavo more than the margin).
+#[test]
+fn a_factor_share_is_rounded_down_whatever_the_rules() {
+    let ids = institutions(2);
+    let settings = RateioSettings {
+        ativo: true,
+        fator: Some(Decimal::new(2, 0)),
+    };
+    for mode in [
+        RoundingMode::HalfUp,
+        RoundingMode::HalfEven,
+        RoundingMode::Down,
+    ] {
+        let r = apportion(
+            Decimal::new(10001, 2),
+            &settings,
+            &ids,
+            &[],
+            RoundingPolicy::money(mode),
+        )
+        .unwrap();
+        assert!(
+            r.shares.iter().all(|s| s.value == Decimal::new(5000, 2)),
+            "{mode:?}"
+        );
+    }
 }

@@ -4,8 +4,10 @@
 //! - **Without rateio** (`[rateio] ativo = false`): every institution sees the whole margin
 //!   (seed 002: "ao não realizar esta distribuição a instituição … consumirá o valor da margem …
 //!   de forma integral"). An employee's distribution is then ignored, with warning `D303`.
-//! - **With rateio and fator F ≥ 1**: each institution gets `margin / F`, rounded with the rules'
-//!   policy (down by default). Seed: 1 000.00 with F = 2 → 500.00 each. Each share is at most the
+//! - **With rateio and fator F ≥ 1**: each institution gets `margin / F`, rounded **down** to the
+//!   centavo whatever the rules' rounding mode, so that F shares never add up to more than the
+//!   margin (SPEC §2.2: 100,01 with F = 2 → 50,00 each, never 50,01). Seed: 1 000.00 with F = 2 →
+//!   500.00 each. Each share is at most the
 //!   margin; when there are more institutions than F the shares add up to more than the margin,
 //!   as in RM — the configuration check warns about it (`D142`).
 //! - **With rateio and the employee's own distribution** (institution → percent): it overrides
@@ -240,11 +242,17 @@ pub fn apportion_with(
             )])
         }
     };
-    let share = match super::fast::div_round(margin, factor, rounding) {
+    // Rounded down whatever the rules' mode (SPEC §2.2): F × share never exceeds the margin,
+    // so no centavo is handed out twice (100,01 ÷ 2 is 50,00 each, never 50,01).
+    let down = RoundingPolicy {
+        mode: crate::money::RoundingMode::Down,
+        places: rounding.places,
+    };
+    let share = match super::fast::div_round(margin, factor, down) {
         // ⌊margin ÷ factor⌋ with factor ≥ 1 is at most the margin: `min` would keep it.
         Some(s) => s,
         None => arith::div(margin, factor, "rateio da margem")
-            .map(|s| rounding.round(s).min(margin))
+            .map(|s| down.round(s).min(margin))
             .map_err(|e: DomainError| vec![e.to_issue()])?,
     };
     Ok(RateioResult {
@@ -263,10 +271,8 @@ pub fn apportion_with(
             Explanation::new(
                 "rateio.fator",
                 "SPEC §2.2; seed 002 (Fator de rateio, no mínimo 1: margem 1 000,00 ÷ 2 = 500,00)",
-                format!(
-                    "margem ÷ fator, arredondado ({:?}) ao centavo",
-                    rounding.mode
-                ),
+                "margem ÷ fator, arredondado para baixo ao centavo (F × parcela ≤ margem)"
+                    .to_owned(),
                 share,
             )
             .with("margem", margin)
