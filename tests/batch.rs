@@ -857,3 +857,54 @@ fn one_installment_is_said_in_the_singular() {
         "{messages}"
     );
 }
+
+/// The sample with the margin formula replaced by `value`.
+fn with_margin(value: &str) -> PathBuf {
+    let company = scratch("margem");
+    copy_sample(&company);
+    let config = read(&company.join("configuracao.toml"));
+    let start = config.find("formula = \"\"\"").unwrap();
+    let end = start + config[start..].find("\"\"\"\n\n").unwrap() + 4;
+    let config = format!(
+        "{}formula = \"{value}\"\n{}",
+        &config[..start],
+        &config[end..]
+    );
+    std::fs::write(company.join("configuracao.toml"), config).unwrap();
+    company
+}
+
+#[test]
+fn totals_are_exact_or_the_run_fails_and_long_ones_keep_the_table_in_columns() {
+    // Margins of 5 × 10^26: the totals fit, and every row of the table keeps its 7 columns.
+    let company = with_margin("500000000000000000000000000");
+    let out = scratch("totais-longos");
+    let summary = batch_ok(&company, &out);
+    let table: Vec<&str> = summary
+        .lines()
+        .skip_while(|l| !l.starts_with("Por instituição"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  ") && !l.starts_with("  contratos:"))
+        .collect();
+    assert_eq!(table.len(), 4, "{summary}");
+    for line in &table {
+        assert_eq!(line.split_whitespace().count(), 7, "{line}");
+    }
+    assert!(
+        summary.contains("500000000000000000000000000.00"),
+        "{summary}"
+    );
+    // Margins of 9 × 10^27 for 14 employees do not fit: the run fails and writes nothing.
+    let company = with_margin("9000000000000000000000000000");
+    let out = scratch("totais-demais");
+    let run = batch(&company, &out, &[]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("passa do maior valor exato"), "{stderr}");
+    assert!(!out.join("resumo.txt").exists());
+}

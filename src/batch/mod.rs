@@ -99,6 +99,9 @@ pub enum BatchError {
     /// The options cannot work together (exit code 2).
     #[error("{0}")]
     Usage(String),
+    /// A money total of the month does not fit exactly (exit code 1: the input's values).
+    #[error("{0}")]
+    Overflow(String),
 }
 
 /// Rows accounted for in one input file.
@@ -150,6 +153,28 @@ pub struct Totals {
     pub invalid_distribution: u64,
     /// … with a rescission in the competência.
     pub rescissions: u64,
+    /// A money total went past what `Decimal` holds exactly (the run then fails).
+    pub overflow: bool,
+}
+
+/// Adds `value` to `slot`, exactly, or records the overflow.
+fn add_to(slot: &mut Decimal, value: Decimal, overflow: &mut bool) {
+    match slot.checked_add(value) {
+        Some(v) => *slot = v,
+        None => *overflow = true,
+    }
+}
+
+impl InstitutionTotals {
+    /// Adds `other`'s money and contracts, exactly (`overflow` set otherwise).
+    fn add(&mut self, other: &InstitutionTotals, overflow: &mut bool) {
+        add_to(&mut self.margin_sent, other.margin_sent, overflow);
+        add_to(&mut self.installments, other.installments, overflow);
+        add_to(&mut self.discount_438, other.discount_438, overflow);
+        add_to(&mut self.shortfall_438, other.shortfall_438, overflow);
+        add_to(&mut self.discount_442, other.discount_442, overflow);
+        self.contracts += other.contracts;
+    }
 }
 
 impl Totals {
@@ -173,6 +198,7 @@ impl Totals {
     }
 
     pub(crate) fn add(&mut self, _ctx: &Ctx<'_>, r: &EmployeeResult) {
+        let mut overflow = self.overflow;
         self.computed += 1;
         if r.send_margin {
             self.margin_sent += 1;
@@ -190,23 +216,23 @@ impl Totals {
         if r.send_margin {
             for s in r.rateio.iter().flat_map(|x| x.shares.iter()) {
                 if let Some(t) = self.inst(&s.institution) {
-                    t.margin_sent = t.margin_sent.saturating_add(s.value);
+                    add_to(&mut t.margin_sent, s.value, &mut overflow);
                 }
             }
         }
         for d in r.discounts.iter() {
             for i in &d.institutions {
                 if let Some(t) = self.inst(&i.institution) {
-                    t.installments = t.installments.saturating_add(i.installment);
-                    t.discount_438 = t.discount_438.saturating_add(i.discount);
-                    t.shortfall_438 = t.shortfall_438.saturating_add(i.shortfall);
+                    add_to(&mut t.installments, i.installment, &mut overflow);
+                    add_to(&mut t.discount_438, i.discount, &mut overflow);
+                    add_to(&mut t.shortfall_438, i.shortfall, &mut overflow);
                 }
             }
         }
         for x in r.rescission.iter() {
             for i in &x.discounts.institutions {
                 if let Some(t) = self.inst(&i.institution) {
-                    t.discount_442 = t.discount_442.saturating_add(i.discount);
+                    add_to(&mut t.discount_442, i.discount, &mut overflow);
                 }
             }
         }
@@ -232,29 +258,40 @@ impl Totals {
                 .map(usize::from)
                 .filter(|i| *i < 4)
             {
-                self.provisions[i] = self.provisions[i].saturating_add(p.value);
+                add_to(&mut self.provisions[i], p.value, &mut overflow);
             }
         }
+        self.overflow = overflow;
     }
 
     fn merge(&mut self, other: &Totals) {
+        let mut overflow = self.overflow || other.overflow;
         for (a, b) in self.institutions.iter_mut().zip(&other.institutions) {
-            a.margin_sent = a.margin_sent.saturating_add(b.margin_sent);
-            a.installments = a.installments.saturating_add(b.installments);
-            a.discount_438 = a.discount_438.saturating_add(b.discount_438);
-            a.shortfall_438 = a.shortfall_438.saturating_add(b.shortfall_438);
-            a.discount_442 = a.discount_442.saturating_add(b.discount_442);
-            a.contracts += b.contracts;
+            a.add(b, &mut overflow);
         }
         for (a, b) in self.provisions.iter_mut().zip(other.provisions) {
-            *a = a.saturating_add(b);
+            add_to(a, b, &mut overflow);
         }
+        self.overflow = overflow;
         self.computed += other.computed;
         self.margin_sent += other.margin_sent;
         self.ineligible += other.ineligible;
         self.inconsistent += other.inconsistent;
         self.invalid_distribution += other.invalid_distribution;
         self.rescissions += other.rescissions;
+    }
+
+    /// The sum over the institutions, or `None` when it does not fit exactly.
+    pub fn institutions_sum(&self) -> Option<InstitutionTotals> {
+        let mut sum = InstitutionTotals {
+            id: "total".to_owned(),
+            ..Default::default()
+        };
+        let mut overflow = false;
+        for i in &self.institutions {
+            sum.add(i, &mut overflow);
+        }
+        (!overflow).then_some(sum)
     }
 }
 
@@ -673,6 +710,12 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
             "{f}: {} linhas lidas, {} usadas e {} rejeitadas",
             n.read, n.used, n.rejected
         )));
+    }
+    if totals.overflow || totals.institutions_sum().is_none() {
+        sink.abandon();
+        return Err(BatchError::Overflow(
+            "um total do mês passa do maior valor exato que o motor guarda (cerca de 7,9 × 10^28): confira os valores de entrada e as fórmulas, que devem estar dando valores absurdos; nada foi gravado".to_owned(),
+        ));
     }
     let mut summary = Summary {
         competencia: c,

@@ -98,51 +98,51 @@ pub(super) fn render_summary(s: &Summary) -> String {
         x.margin_sent, x.ineligible, x.inconsistent, x.invalid_distribution, x.rescissions
     );
     let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "{:<18}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
+    // The table's columns are as wide as their widest value: a long total never runs into the
+    // next column.
+    let header = [
         "Por instituição",
         "margem enviada",
         "parcelas 439",
         "desconto 438",
         "não descontado",
         "desconto 442",
-        "contratos"
-    );
-    let mut sum = InstitutionTotals {
-        id: "total".to_owned(),
-        ..Default::default()
-    };
-    for i in &x.institutions {
-        let _ = writeln!(
-            t,
-            "  {:<16}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
-            i.id,
+        "contratos",
+    ];
+    let row = |i: &InstitutionTotals| -> [String; 7] {
+        [
+            i.id.clone(),
             format_money(i.margin_sent),
             format_money(i.installments),
             format_money(i.discount_438),
             format_money(i.shortfall_438),
             format_money(i.discount_442),
-            i.contracts
-        );
-        sum.margin_sent = sum.margin_sent.saturating_add(i.margin_sent);
-        sum.installments = sum.installments.saturating_add(i.installments);
-        sum.discount_438 = sum.discount_438.saturating_add(i.discount_438);
-        sum.shortfall_438 = sum.shortfall_438.saturating_add(i.shortfall_438);
-        sum.discount_442 = sum.discount_442.saturating_add(i.discount_442);
-        sum.contracts += i.contracts;
+            i.contracts.to_string(),
+        ]
+    };
+    let mut rows: Vec<[String; 7]> = x.institutions.iter().map(row).collect();
+    // The run refuses totals that do not fit (`Totals::overflow`): the sum always exists here.
+    if let Some(sum) = x.institutions_sum() {
+        rows.push(row(&sum));
     }
-    let _ = writeln!(
-        t,
-        "  {:<16}{:>16}{:>16}{:>16}{:>16}{:>16}{:>11}",
-        "total",
-        format_money(sum.margin_sent),
-        format_money(sum.installments),
-        format_money(sum.discount_438),
-        format_money(sum.shortfall_438),
-        format_money(sum.discount_442),
-        sum.contracts
-    );
+    let mut widths = [16usize, 16, 16, 16, 16, 16, 11];
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count() + 2);
+        }
+    }
+    let mut line = format!("{:<w$}", header[0], w = widths[0] + 2);
+    for (h, w) in header.iter().zip(widths).skip(1) {
+        let _ = write!(line, "{h:>w$}");
+    }
+    let _ = writeln!(t, "{line}");
+    for r in &rows {
+        let mut line = format!("  {:<w$}", r[0], w = widths[0]);
+        for (cell, w) in r.iter().zip(widths).skip(1) {
+            let _ = write!(line, "{cell:>w$}");
+        }
+        let _ = writeln!(t, "{line}");
+    }
     let _ = writeln!(
         t,
         "  contratos: linhas de contratos.csv, um resultado por contrato (com fórmula própria, o total da fórmula repartido do contrato mais antigo ao mais novo)."

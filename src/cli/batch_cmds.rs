@@ -141,6 +141,7 @@ pub fn batch(
             eprintln!("erro: {e}");
             match &e {
                 BatchError::Load(l) if l.is_input() => EXIT_INPUT,
+                BatchError::Overflow(_) => EXIT_INPUT,
                 _ => EXIT_USAGE,
             }
         }
