@@ -894,8 +894,8 @@ fn totals_are_exact_or_the_run_fails_and_long_ones_keep_the_table_in_columns() {
         table[3].contains("4000000000000000000000000000.40"),
         "{summary}"
     );
-    // Margins of 9 × 10^27 for 14 employees do not fit: the run fails and writes nothing.
-    let company = with_margin("9000000000000000000000000000");
+    // Margins of 7 × 10^28 do not fit once summed: the run fails and writes nothing.
+    let company = with_margin("70000000000000000000000000000");
     let out = scratch("totais-demais");
     let run = batch(&company, &out, &[]);
     assert_eq!(
