@@ -539,3 +539,35 @@ fn fuzz_regressions_hold() {
     let deep = format!("SE {}1 ENTAO L FIMSE", "1+".repeat(199));
     assert_eq!(codes(&deep), ["E004"]);
 }
+
+/// A formula with thousands of diagnostics, or one very long line, prints a bounded amount:
+/// at most 50 diagnostics, then "… e mais N", and excerpts of the long line around the caret.
+#[test]
+fn diagnostics_output_is_bounded() {
+    let dir = std::env::temp_dir().join(format!("consignado-diag-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let many = dir.join("muitos.rm");
+    let names: Vec<String> = (0..20_000).map(|i| format!("N{i}")).collect();
+    std::fs::write(&many, format!("MAX({})\n", names.join(", "))).unwrap();
+    let (code, out, err) = consignado(&["check", many.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("20000 erro(s)"), "{out}");
+    assert!(err.len() < 40_000, "{} bytes", err.len());
+    assert!(
+        err.contains("… e mais 19950 (19950 erro(s), 0 aviso(s)) não mostrados"),
+        "{err}"
+    );
+    assert_eq!(err.matches(": erro[E010]").count(), 50);
+
+    let long = dir.join("longa.rm");
+    std::fs::write(&long, format!("MAX({}XYZ)\n", "L, ".repeat(20_000))).unwrap();
+    let (code, _, err) = consignado(&["check", long.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.len() < 4_000, "{} bytes: {err}", err.len());
+    assert!(err.contains('…'), "{err}");
+    assert!(
+        err.contains("XYZ"),
+        "the excerpt holds the caret's place: {err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -39,8 +39,15 @@ pub fn check(files: &[PathBuf], strict: bool) -> i32 {
         };
         match Program::compile(&source, &options) {
             Ok(program) => {
-                for w in program.warnings() {
-                    eprintln!("{}", w.render(&name, &source));
+                if !program.warnings().is_empty() {
+                    eprintln!(
+                        "{}",
+                        consignado::formula::diagnostic::render_bounded(
+                            program.warnings(),
+                            &name,
+                            &source
+                        )
+                    );
                 }
                 println!("{name}: ok ({} aviso(s))", program.warnings().len());
             }
@@ -100,8 +107,11 @@ pub fn eval(
             return EXIT_INPUT;
         }
     };
-    for w in program.warnings() {
-        eprintln!("{}", w.render(&name, &source));
+    if !program.warnings().is_empty() {
+        eprintln!(
+            "{}",
+            consignado::formula::diagnostic::render_bounded(program.warnings(), &name, &source)
+        );
     }
     if let Some(d) = program.require_periodo(ctx.periodo.is_some()) {
         eprintln!("{}", d.render(&name, &source));
