@@ -229,8 +229,8 @@ pub enum MoneyParseError {
     /// Could be read two ways (`1.234`: one thousand or one point two?).
     #[error("valor monetário ambíguo: '{0}' (use 1234.56, 1234,56 ou 1.234,56)")]
     Ambiguous(String),
-    /// Beyond the decimal range.
-    #[error("valor monetário fora da faixa: '{0}'")]
+    /// Beyond the decimal range, or with more digits than `Decimal` holds exactly.
+    #[error("valor monetário fora da faixa ou com dígitos demais para ser guardado exatamente (até 28 significativos): '{0}'")]
     OutOfRange(String),
 }
 
@@ -306,10 +306,24 @@ fn parse_general(text: &str) -> Result<Decimal, MoneyParseError> {
         }
         _ => return Err(invalid()),
     };
-    let value: Decimal = canonical
-        .parse()
-        .map_err(|_| MoneyParseError::OutOfRange(original.to_string()))?;
+    let value = parse_decimal_exact(&canonical)
+        .ok_or_else(|| MoneyParseError::OutOfRange(original.to_string()))?;
     Ok(if negative { -value } else { value })
+}
+
+/// Parses a plain decimal (`-123.45`) **exactly**: a number with more significant digits than
+/// `Decimal` holds (28–29) is an error, never rounded. Zeros after the last significant
+/// decimal digit are dropped first when the number does not fit otherwise (they change no
+/// value).
+pub fn parse_decimal_exact(text: &str) -> Option<Decimal> {
+    if let Ok(v) = Decimal::from_str_exact(text) {
+        return Some(v);
+    }
+    let trimmed = match text.split_once('.') {
+        Some((_, frac)) if frac.ends_with('0') => text.trim_end_matches('0').trim_end_matches('.'),
+        _ => return None,
+    };
+    Decimal::from_str_exact(trimmed).ok()
 }
 
 /// The form batch files almost always carry, `1234.56` (digits, then optionally `.` and one,
@@ -344,6 +358,22 @@ fn parse_plain(text: &str) -> Option<Decimal> {
 
 #[cfg(test)]
 mod parse_tests {
+
+    #[test]
+    fn no_number_is_rounded_silently() {
+        assert_eq!(parse_decimal_exact("1.5"), Some(Decimal::new(15, 1)));
+        assert_eq!(
+            parse_decimal_exact("1.00000000000000000000000000000"),
+            Some(Decimal::ONE)
+        );
+        assert_eq!(parse_decimal_exact("1.00000000000000000000000000001"), None);
+        assert_eq!(parse_decimal_exact("0.00000000000000000000000000001"), None);
+        assert_eq!(parse_decimal_exact("79228162514264337593543950336"), None);
+        assert!(matches!(
+            parse_money("1,00000000000000000000000000001"),
+            Err(MoneyParseError::OutOfRange(_))
+        ));
+    }
     use super::*;
 
     proptest::proptest! {

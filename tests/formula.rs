@@ -571,3 +571,34 @@ fn diagnostics_output_is_bounded() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// No number changes without an error: a literal or a context number with more significant
+/// digits than `Decimal` holds is refused, not rounded.
+#[test]
+fn numbers_with_too_many_digits_are_errors_not_rounded() {
+    assert_eq!(codes("1.00000000000000000000000000001"), ["E021"]);
+    assert_eq!(codes("L + 0.00000000000000000000000000001"), ["E021"]);
+    assert!(
+        compile("1.00000000000000000000000000000 + 1").is_ok(),
+        "trailing zeros change nothing"
+    );
+    let dir = std::env::temp_dir().join(format!("consignado-e021-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let formula = dir.join("f.rm");
+    std::fs::write(&formula, "L\n").unwrap();
+    let ctx = dir.join("c.json");
+    std::fs::write(
+        &ctx,
+        r#"{"competencia": "2025-06", "variaveis": {"L": "1.00000000000000000000000000001"}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = consignado(&[
+        "eval",
+        formula.to_str().unwrap(),
+        "--context",
+        ctx.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("dígitos demais"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -81,9 +81,9 @@ fn exact_number(digits: &str) -> Result<Decimal, String> {
     if digits.contains(['e', 'E']) {
         Decimal::from_scientific(digits).map_err(|_| format!("número fora da faixa: {digits}"))
     } else {
-        digits
-            .parse::<Decimal>()
-            .map_err(|_| format!("número fora da faixa: {digits}"))
+        crate::money::parse_decimal_exact(digits).ok_or_else(|| {
+            format!("número {digits} com mais dígitos do que o motor guarda exatamente (até 28 significativos): seria arredondado")
+        })
     }
 }
 

@@ -14,8 +14,6 @@ use super::span::Span;
 use super::Mode;
 use pest::iterators::Pair;
 use pest::Parser as _;
-use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// The deepest nesting a formula may have: parentheses, conditionals, function arguments and
 /// operators, counted as the depth of the syntax tree. Deeper formulas are rejected with
@@ -503,11 +501,11 @@ impl Builder {
         }
         match pair.as_rule() {
             Rule::number => {
-                let value = Decimal::from_str(pair.as_str()).map_err(|_| {
+                let value = crate::money::parse_decimal_exact(pair.as_str()).ok_or_else(|| {
                     Diagnostic::error(
                         "E021",
                         span,
-                        "número fora do intervalo representável (até 28 dígitos)",
+                        "número com mais dígitos do que o motor guarda exatamente (até 28 dígitos significativos): seria arredondado",
                     )
                 })?;
                 Ok((
