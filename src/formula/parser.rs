@@ -236,7 +236,7 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
         .unwrap_or(end)
         .max(end);
     let found = match source.get(start..token_end) {
-        Some(t) if !t.is_empty() => format!("`{t}`"),
+        Some(t) if !t.is_empty() => shown_token(t),
         _ => "o fim da fórmula".to_string(),
     };
     let message = match e.variant {
@@ -649,5 +649,57 @@ fn token_span(t: &Token) -> Span {
     match t {
         Token::Prefix(_, s) | Token::Infix(_, s) => *s,
         Token::Operand(e, _) => e.span,
+    }
+}
+
+/// A token as a message shows it: between backquotes, except an invisible or control character
+/// (NUL, tab, U+000B, U+2028, U+200B, a BOM, NBSP…), which is named by its code point so that
+/// the message never reads "encontrado ``".
+fn shown_token(token: &str) -> String {
+    let mut chars = token.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if invisible(c) => {
+            let name = match c {
+                '\u{0}' => " (NUL)",
+                '\t' => " (tabulação)",
+                '\u{a0}' => " (espaço não separável)",
+                '\u{200b}' => " (espaço de largura zero)",
+                '\u{2028}' => " (separador de linha)",
+                '\u{2029}' => " (separador de parágrafo)",
+                '\u{feff}' => " (BOM)",
+                _ => "",
+            };
+            format!(
+                "o caractere invisível U+{:04X}{name}: apague-o",
+                u32::from(c)
+            )
+        }
+        _ => format!("`{token}`"),
+    }
+}
+
+/// Is `c` a character a reader cannot see (control, format or an unusual space)?
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{a0}' | '\u{ad}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}' | '\u{feff}' | '\u{3000}')
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_named() {
+        assert_eq!(shown_token("X"), "`X`");
+        for (c, code) in [
+            ('\u{0}', "U+0000"),
+            ('\u{b}', "U+000B"),
+            ('\u{2028}', "U+2028"),
+            ('\u{200b}', "U+200B"),
+            ('\u{feff}', "U+FEFF"),
+        ] {
+            let shown = shown_token(&c.to_string());
+            assert!(shown.contains(code) && !shown.contains('`'), "{shown}");
+        }
     }
 }
