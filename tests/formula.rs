@@ -602,3 +602,30 @@ fn numbers_with_too_many_digits_are_errors_not_rounded() {
     assert!(err.contains("dígitos demais"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The codes say what is wrong: a non-integer month is E035 (not E032), a huge integer is
+/// out of range (not "not an integer").
+#[test]
+fn integer_diagnostics_name_the_right_problem() {
+    assert_eq!(codes("LIQUIDOFF(2025, 1.5, 1)"), ["E035"]);
+    assert_eq!(codes("LIQUIDOFF(2025, 13, 1)"), ["E032"]);
+    assert_eq!(
+        codes("LIQUIDOFF(2025, 99999999999999999999999, 1)"),
+        ["E032"]
+    );
+    let program = compile("ARREDONDA(L, 99999999999999999999)").unwrap();
+    let mut ctx = MapContext::new(2025, 6);
+    ctx.set_variable("L", d("1.5"));
+    let err = program.evaluate(&ctx).unwrap_err();
+    assert_eq!(err.code(), "E035");
+    assert!(err.message().contains("grande demais"), "{}", err.message());
+    let err = compile("ARREDONDA(L, 1.5)")
+        .unwrap()
+        .evaluate(&ctx)
+        .unwrap_err();
+    assert!(
+        err.message().contains("deve ser um número inteiro"),
+        "{}",
+        err.message()
+    );
+}

@@ -494,8 +494,19 @@ impl Checker<'_> {
                         return Typed::Poisoned;
                     };
                     if let Num::Const(v) = &m {
-                        if !(1..=12).contains(&integer(*v).unwrap_or(0)) {
-                            self.error("E032", args[1].span, format!("mês {v} fora de 1..12"));
+                        match integer(*v) {
+                            None if v.fract().is_zero() => {
+                                self.error("E032", args[1].span, format!("mês {v} fora de 1..12"))
+                            }
+                            None => self.error(
+                                "E035",
+                                args[1].span,
+                                format!("o mês deve ser um número inteiro, mas vale {v}"),
+                            ),
+                            Some(month) if !(1..=12).contains(&month) => {
+                                self.error("E032", args[1].span, format!("mês {v} fora de 1..12"))
+                            }
+                            Some(_) => {}
                         }
                     }
                     return Typed::Num(Num::LiquidoOff(Box::new([a, m, p]), span));

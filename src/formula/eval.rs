@@ -78,16 +78,20 @@ fn integer(value: Decimal, span: Span, what: &str) -> R<i64> {
 
 #[inline(never)]
 fn integer_slow(value: Decimal, span: Span, what: &str) -> R<i64> {
-    if value.fract().is_zero() {
-        if let Ok(i) = i64::try_from(value) {
-            return Ok(i);
-        }
+    if !value.fract().is_zero() {
+        return Err(EvalError::new(
+            "E035",
+            span,
+            format!("{what} deve ser um número inteiro, mas vale {value}"),
+        ));
     }
-    Err(EvalError::new(
-        "E035",
-        span,
-        format!("{what} deve ser um número inteiro, mas vale {value}"),
-    ))
+    i64::try_from(value).map_err(|_| {
+        EvalError::new(
+            "E035",
+            span,
+            format!("{what} vale {value}, inteiro grande demais (fora do intervalo aceito)"),
+        )
+    })
 }
 
 fn month(value: Decimal, span: Span) -> R<u32> {
