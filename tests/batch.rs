@@ -908,3 +908,26 @@ fn totals_are_exact_or_the_run_fails_and_long_ones_keep_the_table_in_columns() {
     assert!(stderr.contains("passa do maior valor exato"), "{stderr}");
     assert!(!out.join("resumo.txt").exists());
 }
+
+/// SPEC §2.7: "Nenhum evento de folha cadastrado." when installments are informed for the
+/// competência and no institution has the events to receive them; not otherwise.
+#[test]
+fn no_payroll_event_is_said_when_installments_have_nowhere_to_go() {
+    let company = scratch("sem-eventos");
+    copy_sample(&company);
+    let config = read(&company.join("configuracao.toml"));
+    let config = &config[..config.find("[[instituicoes]]").unwrap()];
+    std::fs::write(company.join("configuracao.toml"), config).unwrap();
+    std::fs::remove_file(company.join("distribuicoes.csv")).unwrap();
+    let out = scratch("sem-eventos-saida");
+    batch_ok(&company, &out);
+    let messages = read(&out.join("mensagens.txt"));
+    assert!(
+        messages.starts_with("Nenhum evento de folha cadastrado.\n"),
+        "{messages}"
+    );
+    // The sample itself (institutions with their events) never says it.
+    let out = scratch("com-eventos-saida");
+    batch_ok(Path::new(SAMPLE), &out);
+    assert!(!read(&out.join("mensagens.txt")).contains("Nenhum evento"));
+}

@@ -13,9 +13,6 @@ pub(super) fn import_messages(
     not_inserted: &mut [(u32, String)],
 ) -> Vec<String> {
     let mut out = Vec::new();
-    if company.config.config().eventos.is_empty() {
-        out.push("Nenhum evento de folha cadastrado.".to_owned());
-    }
     let iso = c.to_iso();
     let found: usize = [InputFile::Parcelas, InputFile::ParcelasCredito]
         .iter()
@@ -26,6 +23,17 @@ pub(super) fn import_messages(
                 .count()
         })
         .sum();
+    // SPEC §2.7: installments informed for the competência, and no institution with the events
+    // (438 and 439) to receive them.
+    let receivers = company
+        .config
+        .config()
+        .instituicoes
+        .iter()
+        .any(|i| i.evento_438.is_some() && i.evento_439.is_some());
+    if found > 0 && !receivers {
+        out.push("Nenhum evento de folha cadastrado.".to_owned());
+    }
     if found == 0 {
         out.push(format!(
             "Nenhuma parcela a ser consumida na competência {c}."
