@@ -10,11 +10,16 @@
 //! }
 //! ```
 //!
-//! Money may be a string or a number. In a string, `.` is the decimal mark (`"24.336"`), and
-//! the Brazilian forms with `,` are accepted too (`"1.234,56"`, `"1234,56"`). JSON numbers are read from their exact text (serde_json's
-//! `arbitrary_precision`), never through binary floating point; a TOML float is rejected with
-//! a request to quote it, because the TOML reader has already turned it into a binary float.
-//! An unknown key is an error.
+//! Money may be a string or a number. A string is read exactly as the company files read money
+//! (SPEC §3, [`crate::money::parse_money`]): `"1200.00"`, `"1234,56"`, `"1.234,56"`, and an
+//! ambiguous `"1.234"` is refused, not guessed. JSON numbers are read from their exact text
+//! (serde_json's `arbitrary_precision`), never through binary floating point, and without an
+//! exponent (`1e2` is refused: write `100`); a TOML float is rejected with a request to quote it,
+//! because the TOML reader has already turned it into a binary float. A UTF-8 BOM is accepted.
+//!
+//! Refused as the batch refuses them: an unknown key, a key given twice (`"L"` twice, or `"L"`
+//! and `"l"`: names do not distinguish case), an event code given twice, two history entries
+//! of the same competência and period, a period of 0 or less.
 
 use crate::formula::MapContext;
 use crate::money::parse_money;
@@ -37,14 +42,7 @@ impl<'de> Deserialize<'de> for Money {
                 f.write_str("um valor monetário (\"1200.00\" ou 1200.00)")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
-                // In JSON and TOML a plain `.` is the decimal mark, as in their numbers
-                // ("24.336" is 24.336); with a `,` the Brazilian forms of SPEC §3 apply.
-                let plain = v.trim();
-                if !plain.contains(',') && !plain.contains("R$") {
-                    if let Ok(d) = exact_number(plain) {
-                        return Ok(Money(d));
-                    }
-                }
+                // One reading of money everywhere: the company files' (SPEC §3).
                 parse_money(v)
                     .map(Money)
                     .map_err(|e| E::custom(e.to_string()))
@@ -79,7 +77,9 @@ impl<'de> Deserialize<'de> for Money {
 
 fn exact_number(digits: &str) -> Result<Decimal, String> {
     if digits.contains(['e', 'E']) {
-        Decimal::from_scientific(digits).map_err(|_| format!("número fora da faixa: {digits}"))
+        Err(format!(
+            "número com expoente ({digits}): escreva-o por extenso, como nos arquivos da empresa"
+        ))
     } else {
         crate::money::parse_decimal_exact(digits).ok_or_else(|| {
             format!("número {digits} com mais dígitos do que o motor guarda exatamente (até 28 significativos): seria arredondado")
@@ -109,14 +109,56 @@ pub struct ContextSpec {
     #[serde(default)]
     pub periodo: Option<i64>,
     /// Any other name (`L`, `RC`, …).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     pub variaveis: BTreeMap<String, Money>,
     /// `C('…')`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     pub eventos: BTreeMap<String, Money>,
     /// `LIQUIDOFF`.
     #[serde(default)]
     pub historico: Vec<HistoryEntry>,
+}
+
+/// An exact decimal result (`"24.336"`, `"455.400"`): the digits as written, `.` the decimal
+/// mark, never rounded (a fixture's `esperado_exato`, compared with its scale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactDecimal(pub Decimal);
+
+impl<'de> Deserialize<'de> for ExactDecimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::money::parse_decimal_exact(text.trim())
+            .map(ExactDecimal)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "valor exato inválido: '{text}' (use dígitos e '.', por exemplo \"24.336\")"
+                ))
+            })
+    }
+}
+
+/// A map whose keys are given once each (serde's maps keep the last value of a repeated key).
+fn unique_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Money>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = BTreeMap<String, Money>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("um objeto de nomes e valores")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let value: Money = map.next_value()?;
+                if out.insert(key.clone(), value).is_some() {
+                    return Err(de::Error::custom(format!(
+                        "chave '{key}' repetida: informe cada nome uma vez"
+                    )));
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
 }
 
 /// Parses `AAAA-MM` (SPEC §3) into (year, month).
@@ -140,16 +182,44 @@ impl ContextSpec {
         let (ano, mes) =
             parse_competencia(&self.competencia).map_err(|e| format!("competencia: {e}"))?;
         let mut ctx = MapContext::new(ano, mes);
+        if let Some(p) = self.periodo.filter(|p| *p <= 0) {
+            return Err(format!("periodo: {p} inválido (o período é 1 ou mais)"));
+        }
         ctx.periodo = self.periodo;
+        let mut names: BTreeMap<String, &str> = BTreeMap::new();
         for (name, value) in &self.variaveis {
+            if let Some(first) = names.insert(name.to_uppercase(), name) {
+                return Err(format!(
+                    "variaveis: '{first}' e '{name}' são o mesmo nome (os nomes não distinguem maiúsculas): deixe um"
+                ));
+            }
             ctx.set_variable(name, value.0);
         }
+        let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
         for (code, value) in &self.eventos {
+            if let Some(first) = codes.insert(code.trim(), code) {
+                return Err(format!(
+                    "eventos: '{first}' e '{code}' são o mesmo evento: deixe um"
+                ));
+            }
             ctx.set_event(code.trim(), value.0);
         }
+        let mut seen: BTreeMap<(i32, u32, i64), usize> = BTreeMap::new();
         for (i, h) in self.historico.iter().enumerate() {
             let (a, m) = parse_competencia(&h.competencia)
                 .map_err(|e| format!("historico[{i}].competencia: {e}"))?;
+            if h.periodo <= 0 {
+                return Err(format!(
+                    "historico[{i}].periodo: {} inválido (o período é 1 ou mais)",
+                    h.periodo
+                ));
+            }
+            if let Some(first) = seen.insert((a, m, h.periodo), i) {
+                return Err(format!(
+                    "historico[{i}]: competência {} período {} repetida (já em historico[{first}]): informe cada movimento uma vez",
+                    h.competencia, h.periodo
+                ));
+            }
             ctx.set_history(i64::from(a), m, h.periodo, h.liquido.0);
         }
         Ok(ctx)
@@ -163,6 +233,7 @@ impl ContextSpec {
 
 /// Reads a JSON context. The error says where (line, column) and what, in Portuguese.
 pub fn from_json(text: &str) -> Result<ContextSpec, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
         format!(
             "{}:{}: {}",
@@ -182,6 +253,7 @@ pub fn translate_serde(message: &str) -> String {
         .to_string();
     message
         .replace("unknown field", "campo desconhecido")
+        .replace("duplicate field", "campo repetido")
         .replace("missing field", "campo obrigatório ausente:")
         .replace("expected one of", "esperado um de")
         .replace("invalid type:", "tipo inválido:")
@@ -218,6 +290,41 @@ mod tests {
         let e =
             from_json("{\"competencia\":\"2025-06\",\"eventos\":{\"0439\":\"abc\"}}").unwrap_err();
         assert!(e.contains("abc"), "{e}");
+    }
+
+    #[test]
+    fn the_context_refuses_what_the_batch_refuses() {
+        let base = |body: &str| format!("{{\"competencia\":\"2025-06\",{body}}}");
+        let refused = [
+            (base(r#""variaveis":{"L":"1","L":"2"}"#), "repetida"),
+            (base(r#""variaveis":{"L":"1","l":"2"}"#), "mesmo nome"),
+            (
+                base(r#""eventos":{"0439":"1"," 0439":"2"}"#),
+                "mesmo evento",
+            ),
+            (base(r#""periodo":0"#), "período é 1 ou mais"),
+            (
+                base(
+                    r#""historico":[{"competencia":"2025-05","periodo":1,"liquido":"1"},{"competencia":"2025-05","periodo":1,"liquido":"2"}]"#,
+                ),
+                "repetida",
+            ),
+            (base(r#""variaveis":{"L":"1.234"}"#), "ambíguo"),
+            (base(r#""variaveis":{"L":1e2}"#), "expoente"),
+            (base(r#""competencia":"2025-07""#), "repetido"),
+        ];
+        for (text, why) in refused {
+            let err = from_json(&text).and_then(|s| s.to_context().map(|_| s));
+            let err = err.err().unwrap_or_else(|| panic!("aceito: {text}"));
+            assert!(err.contains(why), "{text}: {err}");
+        }
+        // A BOM is accepted, as in every other input.
+        let spec = from_json(&format!(
+            "\u{feff}{}",
+            base(r#""variaveis":{"L":"1.234,56"}"#)
+        ))
+        .unwrap();
+        assert_eq!(spec.variaveis["L"].0.to_string(), "1234.56");
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! esperado = "360.00"
 //! ```
 
-use super::context::{ContextSpec, HistoryEntry, Money};
+use super::context::{ContextSpec, ExactDecimal, HistoryEntry, Money};
 use crate::formula::{CompileOptions, Mode, Program, Value};
 use crate::money::RoundingPolicy;
 use serde::Deserialize;
@@ -87,7 +87,7 @@ pub struct Case {
     pub esperado: Option<Money>,
     /// Expected exact value, before rounding.
     #[serde(default)]
-    pub esperado_exato: Option<Money>,
+    pub esperado_exato: Option<ExactDecimal>,
     /// Expected boolean value (`true`/`false`).
     #[serde(default)]
     pub esperado_logico: Option<bool>,
