@@ -931,3 +931,23 @@ fn no_payroll_event_is_said_when_installments_have_nowhere_to_go() {
     batch_ok(Path::new(SAMPLE), &out);
     assert!(!read(&out.join("mensagens.txt")).contains("Nenhum evento"));
 }
+
+/// A bad byte on line 40 of the configuration names line 40, not line 1.
+#[test]
+fn a_configuration_not_in_utf8_names_the_line_of_the_bad_byte() {
+    let company = scratch("config-utf8");
+    copy_sample(&company);
+    let text = read(&company.join("configuracao.toml"));
+    let mut lines: Vec<Vec<u8>> = text.lines().map(|l| l.as_bytes().to_vec()).collect();
+    assert!(lines.len() > 40);
+    lines[39] = b"# coment\xe1rio em Windows-1252".to_vec();
+    std::fs::write(company.join("configuracao.toml"), lines.join(&b'\n')).unwrap();
+    let out = scratch("config-utf8-saida");
+    let run = batch(&company, &out, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("configuracao.toml:40: o arquivo não está em UTF-8"),
+        "{stderr}"
+    );
+}

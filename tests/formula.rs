@@ -629,3 +629,23 @@ fn integer_diagnostics_name_the_right_problem() {
         err.message()
     );
 }
+
+/// A formula or context file that is not UTF-8 is the input's fault (exit 1) with its line and
+/// column, as in the batch; a BOM is accepted.
+#[test]
+fn a_file_not_in_utf8_is_an_input_error_with_its_place() {
+    let dir = std::env::temp_dir().join(format!("consignado-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let formula = dir.join("f.rm");
+    std::fs::write(&formula, b"L +\n1 + \xe7\xe3o\n").unwrap();
+    let (code, _, err) = consignado(&["check", formula.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("f.rm:2:5: o arquivo não está em UTF-8 (byte 0xE7"),
+        "{err}"
+    );
+    std::fs::write(&formula, "\u{feff}L * 0.3\n").unwrap();
+    let (code, _, err) = consignado(&["check", formula.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

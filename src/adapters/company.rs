@@ -1076,6 +1076,41 @@ pub fn check_input(path: &Path) -> Result<Option<u64>, LoadError> {
     }
 }
 
+/// Text of a file that must be UTF-8, or where it stops being: `(line, column)` of the first
+/// byte that is not UTF-8 (1-based) and a message saying what to do. A UTF-8 BOM is removed.
+pub fn utf8_text(bytes: Vec<u8>) -> Result<String, (u64, u64, String)> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count() as u64
+                + 1;
+            Err((
+                line,
+                col,
+                format!(
+                    "o arquivo não está em UTF-8 (byte 0x{:02X} na linha {line}, coluna {col}): salve-o como UTF-8",
+                    bytes[at]
+                ),
+            ))
+        }
+    }
+}
+
 /// A Portuguese phrase for an I/O error.
 pub fn io_message(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;

@@ -141,10 +141,12 @@ fn load_esocial(
         }
         Ok(b) => b,
     };
-    let text = String::from_utf8(bytes).map_err(|_| LoadError::Format {
-        path: path.clone(),
-        line: 1,
-        message: "o arquivo não está em UTF-8".to_owned(),
+    let text = crate::adapters::company::utf8_text(bytes).map_err(|(line, _, message)| {
+        LoadError::Format {
+            path: path.clone(),
+            line,
+            message,
+        }
     })?;
     EsocialSettings::parse(&text, cnpj)
         .map(Some)
@@ -182,10 +184,12 @@ fn load_config(path: &Path) -> Result<(crate::domain::Config, String), LoadError
         path: path.to_path_buf(),
         message: crate::adapters::company::io_message(&e),
     })?;
-    let text = String::from_utf8(text).map_err(|_| LoadError::Format {
-        path: path.to_path_buf(),
-        line: 1,
-        message: "o arquivo não está em UTF-8".to_owned(),
+    let text = crate::adapters::company::utf8_text(text).map_err(|(line, _, message)| {
+        LoadError::Format {
+            path: path.to_path_buf(),
+            line,
+            message,
+        }
     })?;
     match crate::domain::Config::from_toml_str(&text) {
         Ok(config) => Ok((config, text)),

@@ -7,10 +7,20 @@ use consignado::money::{format_money, RoundingPolicy};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+/// Reads a formula or context file. Not opening it is an I/O error (exit 2); bytes that are
+/// not UTF-8 are the input's fault (exit 1), with the line and column, as in the batch.
 fn read(path: &Path) -> Result<String, i32> {
-    std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("{}: não foi possível ler: {e}", path.display());
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!(
+            "{}: não foi possível ler: {}",
+            path.display(),
+            consignado::adapters::company::io_message(&e)
+        );
         EXIT_USAGE
+    })?;
+    consignado::adapters::company::utf8_text(bytes).map_err(|(line, col, message)| {
+        eprintln!("{}:{line}:{col}: {message}", path.display());
+        EXIT_INPUT
     })
 }
 
