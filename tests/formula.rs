@@ -649,3 +649,44 @@ fn a_file_not_in_utf8_is_an_input_error_with_its_place() {
     assert_eq!(code, 0, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An explanation of a long formula is bounded: at most 10 000 steps recorded, the rest
+/// counted, and the result is still the formula's.
+#[test]
+fn explanations_are_bounded() {
+    let dir = std::env::temp_dir().join(format!("consignado-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let formula = dir.join("longa.rm");
+    let body: String = "SETVAR(A, A + 1);\n".repeat(15_000);
+    std::fs::write(&formula, format!("DECL A;\nSETVAR(A, 0);\n{body}A\n")).unwrap();
+    let (code, out, err) = consignado(&[
+        "eval",
+        formula.to_str().unwrap(),
+        "--context",
+        MARGEM_CTX,
+        "--explain",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with("resultado: 15000\n"),
+        "{}",
+        &out[out.len().saturating_sub(200)..]
+    );
+    assert!(
+        out.contains("… e mais 20002 passos não mostrados (o limite é 10000)"),
+        "{}",
+        &out[out.len().saturating_sub(300)..]
+    );
+    assert!(out.len() < 400_000, "{} bytes", out.len());
+    let (code, json, _) = consignado(&[
+        "eval",
+        formula.to_str().unwrap(),
+        "--context",
+        MARGEM_CTX,
+        "--explain=json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["omitted_steps"], 20002);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,7 @@
 //! Printed as text for people ([`Trace`]'s `Display`) and as JSON for tools (serde), with a
 //! schema version.
 
-use super::span::{line_col, Span};
+use super::span::Span;
 use super::Value;
 use serde::Serialize;
 use std::fmt;
@@ -69,7 +69,17 @@ pub struct Trace {
     pub error: Option<String>,
     /// The top-level steps.
     pub steps: Vec<TraceNode>,
+    /// Steps evaluated but not recorded, past [`MAX_TRACE_STEPS`] (0 when all are there).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted_steps: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Most steps an explanation records; the evaluation goes on, the rest are counted.
+pub const MAX_TRACE_STEPS: usize = 10_000;
 
 /// Renders a value the way explanations show it.
 pub(crate) fn show(value: &Value) -> String {
@@ -83,21 +93,54 @@ pub(crate) fn show(value: &Value) -> String {
 /// Builds a [`Trace`] while the evaluator runs.
 pub(crate) struct Recorder<'s> {
     source: &'s str,
+    /// Byte offset of the start of each line: a step's line is a binary search, not a scan of
+    /// the source (a scan per step made long explanations quadratic).
+    line_starts: Vec<usize>,
     stack: Vec<TraceNode>,
     roots: Vec<TraceNode>,
+    recorded: usize,
+    /// Depth of the steps opened past the limit (not recorded).
+    skipped_depth: usize,
+    omitted: usize,
 }
 
 impl<'s> Recorder<'s> {
     pub(crate) fn new(source: &'s str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Recorder {
             source,
+            line_starts,
             stack: Vec::new(),
             roots: Vec::new(),
+            recorded: 0,
+            skipped_depth: 0,
+            omitted: 0,
         }
     }
 
+    /// (line, column) of a byte offset, 1-based, the column in characters.
+    fn place(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .source
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
+
     pub(crate) fn open(&mut self, kind: TraceKind, span: Span) {
-        let (line, column) = line_col(self.source, span.start as usize);
+        if self.skipped_depth > 0 || self.recorded >= MAX_TRACE_STEPS {
+            self.skipped_depth += 1;
+            self.omitted += 1;
+            return;
+        }
+        self.recorded += 1;
+        let (line, column) = self.place(span.start as usize);
         let text = span
             .text(self.source)
             .split_whitespace()
@@ -114,6 +157,10 @@ impl<'s> Recorder<'s> {
     }
 
     pub(crate) fn close(&mut self, value: Option<Value>) {
+        if self.skipped_depth > 0 {
+            self.skipped_depth -= 1;
+            return;
+        }
         if let Some(mut node) = self.stack.pop() {
             node.value = value.as_ref().map(show);
             self.attach(node);
@@ -136,6 +183,7 @@ impl<'s> Recorder<'s> {
             result,
             error,
             steps: self.roots,
+            omitted_steps: self.omitted,
         }
     }
 }
@@ -174,6 +222,13 @@ impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for node in &self.steps {
             write_node(f, node, 0)?;
+        }
+        if self.omitted_steps > 0 {
+            writeln!(
+                f,
+                "… e mais {} passos não mostrados (o limite é {MAX_TRACE_STEPS})",
+                self.omitted_steps
+            )?;
         }
         match (&self.result, &self.error) {
             (_, Some(e)) => writeln!(f, "erro: {e}"),
