@@ -24,6 +24,7 @@ pub mod adapters;
 pub mod batch;
 pub mod domain;
 pub mod formula;
+pub mod messages;
 pub mod money;
 
 #[doc = include_str!("../README.md")]

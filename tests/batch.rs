@@ -692,7 +692,7 @@ fn an_invalid_configuration_is_reported_with_its_file() {
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("campo desconhecido `fatr` (aceitos: "),
+        stderr.contains("campo desconhecido 'fatr' (aceitos: ativo, fator)"),
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

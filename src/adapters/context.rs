@@ -239,29 +239,9 @@ pub fn from_json(text: &str) -> Result<ContextSpec, String> {
             "{}:{}: {}",
             e.line(),
             e.column(),
-            translate_serde(&e.to_string())
+            crate::messages::json_message(&e)
         )
     })
-}
-
-/// Turns serde's English phrasing into Portuguese for the common cases.
-pub fn translate_serde(message: &str) -> String {
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_string();
-    message
-        .replace("unknown field", "campo desconhecido")
-        .replace("duplicate field", "campo repetido")
-        .replace("missing field", "campo obrigatório ausente:")
-        .replace("expected one of", "esperado um de")
-        .replace("invalid type:", "tipo inválido:")
-        .replace("expected", "esperado")
-        .replace("string", "texto")
-        .replace("integer", "inteiro")
-        .replace("EOF while parsing", "fim inesperado ao ler")
-        .replace("trailing characters", "caracteres a mais no fim")
 }
 
 #[cfg(test)]

@@ -160,7 +160,16 @@ pub fn run_file(file: &Path) -> Vec<Outcome> {
     };
     let fixture: FixtureFile = match toml::from_str(&text) {
         Ok(f) => f,
-        Err(e) => return fail(format!("TOML inválido: {}", e.message())),
+        Err(e) => {
+            let place = e.span().map_or_else(String::new, |span| {
+                let before = text.get(..span.start).unwrap_or(&text);
+                format!(" (linha {})", before.matches('\n').count() + 1)
+            });
+            return fail(format!(
+                "TOML inválido{place}: {}",
+                crate::messages::toml_message(e.message())
+            ));
+        }
     };
     let source = match (&fixture.formula, &fixture.formula_arquivo) {
         (Some(f), None) => Some((f.clone(), file.display().to_string())),

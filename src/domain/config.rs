@@ -384,58 +384,9 @@ pub fn required_kind(calc_code: u16) -> Option<(EventKind, bool)> {
     }
 }
 
-/// The TOML reader's message in Portuguese, on one line: the usual shapes translated, any
-/// other kept as it is (inside "sintaxe TOML: …").
+/// The TOML reader's message in Portuguese, on one line ([`crate::messages::toml_message`]).
 pub(crate) fn toml_message(message: &str) -> String {
-    let mut one_line = message.trim().replace('\n', "; ");
-    for (en, pt) in [
-        (" in document root", " na raiz do arquivo"),
-        ("a boolean", "true ou false"),
-        ("a string", "um texto entre aspas"),
-        ("an integer", "um número inteiro"),
-        ("a sequence", "uma lista [..]"),
-        ("a map", "uma tabela"),
-        ("string \"", "o texto \""),
-        ("integer `", "o número `"),
-        ("boolean `", "o valor `"),
-        ("` or `", "` ou `"),
-        (" in table ", " na tabela "),
-    ] {
-        one_line = one_line.replace(en, pt);
-    }
-    let (head, tail) = match one_line.split_once(", expected ") {
-        Some((h, t)) => (h, Some(t)),
-        None => (one_line.as_str(), None),
-    };
-    let expected = |t: &str| {
-        t.strip_prefix("one of ")
-            .map_or_else(|| t.to_owned(), str::to_owned)
-    };
-    if let Some(name) = head.strip_prefix("unknown field ") {
-        return match tail {
-            Some(t) => format!("campo desconhecido {name} (aceitos: {})", expected(t)),
-            None => format!("campo desconhecido {name}"),
-        };
-    }
-    if let Some(name) = head.strip_prefix("unknown variant ") {
-        return match tail {
-            Some(t) => format!("valor desconhecido {name} (aceitos: {})", expected(t)),
-            None => format!("valor desconhecido {name}"),
-        };
-    }
-    if let Some(name) = head.strip_prefix("missing field ") {
-        return format!("falta o campo obrigatório {name}");
-    }
-    if let Some(name) = head.strip_prefix("duplicate key ") {
-        return format!("chave {name} repetida");
-    }
-    if let Some(found) = head.strip_prefix("invalid type: ") {
-        return match tail {
-            Some(t) => format!("tipo inválido: {found}, esperado {t}"),
-            None => format!("tipo inválido: {found}"),
-        };
-    }
-    format!("sintaxe TOML: {one_line} (confira colchetes, aspas e '=' na linha indicada)")
+    crate::messages::toml_message(message)
 }
 
 impl Config {
