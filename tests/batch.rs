@@ -662,8 +662,18 @@ fn an_invalid_configuration_is_reported_with_its_file() {
     let run = batch(&company, &out, &[]);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("configuracao.toml: erro["), "{stderr}");
-    assert!(stderr.contains("rateio.fator"), "{stderr}");
+    // A semantic error names its key and the key's line.
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("fator = "))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.contains(&format!(
+            "configuracao.toml:{line}: erro[D141] rateio.fator"
+        )),
+        "{stderr}"
+    );
 
     // A formula's error is placed in the TOML file, with its place in the formula too.
     std::fs::write(

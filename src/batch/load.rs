@@ -214,6 +214,8 @@ fn config_error(path: &Path, text: &str, issues: &[crate::domain::DomainIssue]) 
                         format!("{name}:{}: erro[{}] {}", i.field, i.code, i.message)
                     } else if let Some(m) = formula_message(text, &i.field, &i.code, &i.message) {
                         format!("{name}:{m}")
+                    } else if let Some(line) = field_line(text, &i.field) {
+                        format!("{name}:{line}: erro[{}] {}: {}", i.code, i.field, i.message)
                     } else {
                         format!("{name}: erro[{}] {}: {}", i.code, i.field, i.message)
                     }
@@ -221,6 +223,70 @@ fn config_error(path: &Path, text: &str, issues: &[crate::domain::DomainIssue]) 
                 .collect(),
         }
     }
+}
+
+/// The line of the configuration a field names: `instituicoes[2]` is the third
+/// `[[instituicoes]]` (`instituicoes[2].evento_438` its `evento_438 =` line when written),
+/// `rateio.fator` the `fator =` line of `[rateio]`, `empresa` the `[empresa]` header. `None`
+/// when the file does not have it written (a default, say).
+fn field_line(text: &str, field: &str) -> Option<usize> {
+    let (table, index, key) = match field.split_once('[') {
+        Some((table, rest)) => {
+            let (n, rest) = rest.split_once(']')?;
+            (
+                table,
+                Some(n.parse::<usize>().ok()?),
+                rest.strip_prefix('.'),
+            )
+        }
+        None => match field.split_once('.') {
+            Some((table, key)) => (table, None, Some(key)),
+            None => (field, None, None),
+        },
+    };
+    let key = key.map(|k| k.split(['.', '[']).next().unwrap_or(k));
+    let header = |l: &str| match index {
+        Some(_) => l == format!("[[{table}]]"),
+        None => l == format!("[{table}]"),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut seen = 0usize;
+    for (n, line) in lines.iter().enumerate() {
+        if !header(line.trim()) {
+            continue;
+        }
+        if index.is_some_and(|i| seen != i) {
+            seen += 1;
+            continue;
+        }
+        let Some(key) = key else { return Some(n + 1) };
+        // The key inside this table, before the next header.
+        for (m, inner) in lines.iter().enumerate().skip(n + 1) {
+            let t = inner.trim_start();
+            if t.starts_with('[') {
+                break;
+            }
+            if t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+            {
+                return Some(m + 1);
+            }
+        }
+        return Some(n + 1);
+    }
+    // A top-level key (`periodo`).
+    if index.is_none() && key.is_none() {
+        return lines
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(field)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|n| n + 1);
+    }
+    None
 }
 
 /// A formula's diagnostic (`FIELD:LINE:COL: erro[CODE]: TEXT`) placed in the TOML file:
@@ -275,4 +341,21 @@ fn toml_string(toml_text: &str, field: &str) -> Option<String> {
         value = Some(v);
     }
     value?.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_line;
+
+    #[test]
+    fn fields_are_placed_on_their_lines() {
+        let text = "periodo = 1\n[rateio]\nativo = true\nfator = \"0\"\n\n[[instituicoes]]\nid = \"a\"\n\n[[instituicoes]]\nid = \"b\"\nevento_438 = \"1\"\n";
+        assert_eq!(field_line(text, "rateio.fator"), Some(4));
+        assert_eq!(field_line(text, "instituicoes[0]"), Some(6));
+        assert_eq!(field_line(text, "instituicoes[1].evento_438"), Some(11));
+        assert_eq!(field_line(text, "instituicoes[1].formula_438"), Some(9));
+        assert_eq!(field_line(text, "periodo"), Some(1));
+        assert_eq!(field_line(text, "instituicoes[5]"), None);
+        assert_eq!(field_line(text, "margem.formula"), None);
+    }
 }
