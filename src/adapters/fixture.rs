@@ -156,7 +156,12 @@ pub fn run_file(file: &Path) -> Vec<Outcome> {
     let fail = |msg: String| vec![outcome(file, "(arquivo)", vec![msg])];
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
-        Err(e) => return fail(format!("não foi possível ler: {e}")),
+        Err(e) => {
+            return fail(format!(
+                "não foi possível ler: {}",
+                crate::adapters::company::io_message(&e)
+            ))
+        }
     };
     let fixture: FixtureFile = match toml::from_str(&text) {
         Ok(f) => f,
@@ -177,7 +182,13 @@ pub fn run_file(file: &Path) -> Vec<Outcome> {
             let path = file.parent().unwrap_or(Path::new(".")).join(rel);
             match std::fs::read_to_string(&path) {
                 Ok(s) => Some((s, path.display().to_string())),
-                Err(e) => return fail(format!("formula_arquivo {}: {e}", path.display())),
+                Err(e) => {
+                    return fail(format!(
+                        "formula_arquivo {}: {}",
+                        path.display(),
+                        crate::adapters::company::io_message(&e)
+                    ))
+                }
             }
         }
         (None, None) => None,

@@ -15,17 +15,17 @@ const MAX_DEPTH: usize = 8;
 /// A serde_json error as a positioned Portuguese message. `context` says which text the
 /// position refers to (empty for the file itself).
 fn json_error(e: &serde_json::Error, path: &Path, context: &str) -> ReadError {
-    let text = e.to_string();
-    let detail = match text.rfind(" at line ") {
-        Some(i) => &text[..i],
-        None => text.as_str(),
-    };
     let what = match e.classify() {
         serde_json::error::Category::Eof => {
             "o texto termina no meio de um valor (arquivo incompleto ou cortado?)".to_string()
         }
-        serde_json::error::Category::Data => format!("estrutura inesperada ({detail})"),
-        _ => format!("sintaxe inválida ({detail})"),
+        serde_json::error::Category::Data => {
+            format!(
+                "estrutura inesperada ({})",
+                crate::messages::json_message(e)
+            )
+        }
+        _ => format!("sintaxe inválida ({})", crate::messages::json_message(e)),
     };
     let mut err = ReadError::new(path, format!("JSON inválido{context}: {what}"));
     if e.line() > 0 {
@@ -74,7 +74,10 @@ pub(super) fn record(
     }
     let entries: Entries = serde_json::from_str(json).map_err(|e| {
         if e.classify() == serde_json::error::Category::Data {
-            return fail(format!("estrutura inválida ({e})"));
+            return fail(format!(
+                "estrutura inválida ({})",
+                crate::messages::json_message(&e)
+            ));
         }
         // A syntax fault, placed in the file: serde_json counts from the element's start.
         let mut err = json_error(&e, path, context).at_record(index);
@@ -270,7 +273,15 @@ pub(super) fn read_json_object<T: Send>(
             let decoded = engine.decode(&compact).map_err(|e| {
                 ReadError::new(
                     path,
-                    format!("o campo 'Arquivo' do envelope da API não é base64 válido ({e})"),
+                    format!(
+                        "o campo 'Arquivo' do envelope da API não é base64 válido ({})",
+                        match e {
+                            base64::DecodeError::InvalidByte(at, _) => format!("caractere inválido na posição {at}"),
+                            base64::DecodeError::InvalidLastSymbol { offset, .. } => format!("fim inválido na posição {offset}"),
+                            base64::DecodeError::InvalidLength(_) => "tamanho inválido: o texto foi cortado?".to_owned(),
+                            base64::DecodeError::InvalidPadding => "preenchimento '=' inválido".to_owned(),
+                        }
+                    ),
                 )
             })?;
             let inner = strip_bom(&decoded);

@@ -109,7 +109,10 @@ fn read_array_in_blocks<T: Send>(
                     Err(e) => {
                         return Err(ReadError::new(
                             path,
-                            format!("não foi possível ler o arquivo: {e}"),
+                            format!(
+                                "não foi possível ler o arquivo: {}",
+                                crate::adapters::company::io_message(&e)
+                            ),
                         ))
                     }
                 }

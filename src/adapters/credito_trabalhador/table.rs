@@ -156,7 +156,15 @@ pub(super) fn read_csv(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, Read
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let mut err = ReadError::new(path, format!("CSV ilegível: {e}"));
+                let what = match e.kind() {
+                    csv::ErrorKind::Io(io) => crate::adapters::company::io_message(io),
+                    csv::ErrorKind::Utf8 { .. } => "texto que não é UTF-8 nem Windows-1252".to_owned(),
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
+                        "a linha tem {len} campos e o cabeçalho {expected_len}: confira o separador ';'"
+                    ),
+                    _ => "estrutura CSV malformada (aspas sem fechar?)".to_owned(),
+                };
+                let mut err = ReadError::new(path, format!("CSV ilegível: {what}"));
                 if let Some(p) = e.position() {
                     err.line = Some(u32::try_from(p.line()).unwrap_or(u32::MAX));
                 }
@@ -237,10 +245,10 @@ pub(super) fn read_xlsx(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, Rea
 }
 
 fn read_xlsx_unguarded(bytes: &[u8], path: &Path) -> Result<Vec<RawRecord>, ReadError> {
-    let bad = |e: &dyn fmt::Display| {
+    let bad = |_: &dyn fmt::Display| {
         ReadError::new(
             path,
-            format!("planilha XLSX ilegível ({e}); baixe o arquivo novamente do portal"),
+            "planilha XLSX ilegível (arquivo corrompido ou não é XLSX); baixe o arquivo novamente do portal".to_owned(),
         )
     };
     // Zip-bomb guard: the sizes the archive declares.

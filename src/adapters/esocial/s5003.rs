@@ -7,11 +7,27 @@
 //! `evtBasesFGTS` of a file is read, whatever wraps it). Namespaces and signatures are not
 //! checked: this is a reading of what eSocial holds, not a validation.
 
+use crate::adapters::company::io_message;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+/// The XML reader's problem in Portuguese.
+fn xml_problem(e: &quick_xml::Error) -> &'static str {
+    match e {
+        quick_xml::Error::Io(_) => "erro de leitura",
+        quick_xml::Error::Syntax(_) => {
+            "marcação malformada: '<' ou '>' sem par, comentário ou CDATA sem fechar"
+        }
+        quick_xml::Error::IllFormed(_) => {
+            "elementos mal aninhados: uma marca fechada sem ter sido aberta, ou ao contrário"
+        }
+        quick_xml::Error::Encoding(_) => "codificação de texto inválida",
+        _ => "XML malformado",
+    }
+}
 
 /// Largest S-5003 file read (a month's events of a large employer fit many times over).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -60,12 +76,12 @@ impl Returned {
     pub fn read_dir(dir: &Path, competencia: &str) -> Result<Option<Returned>, String> {
         let entries = match std::fs::read_dir(dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("{}: {e}", dir.display())),
+            Err(e) => return Err(format!("{}: {}", dir.display(), io_message(&e))),
             Ok(entries) => entries,
         };
         let mut paths: Vec<PathBuf> = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+            let entry = entry.map_err(|e| format!("{}: {}", dir.display(), io_message(&e)))?;
             let path = entry.path();
             if path
                 .extension()
@@ -77,7 +93,8 @@ impl Returned {
         paths.sort();
         let mut returned = Returned::default();
         for path in &paths {
-            let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let meta = std::fs::metadata(path)
+                .map_err(|e| format!("{}: {}", path.display(), io_message(&e)))?;
             if !meta.is_file() {
                 return Err(format!(
                     "{}: não é um arquivo comum; deixe em {} só os XML do S-5003",
@@ -93,7 +110,8 @@ impl Returned {
                     MAX_FILE_BYTES >> 20
                 ));
             }
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{}: {}", path.display(), io_message(&e)))?;
             let name = path
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -125,8 +143,9 @@ impl Returned {
             let pos = reader.buffer_position();
             let event = reader.read_event_into(&mut buf).map_err(|e| {
                 format!(
-                    "{}: XML ilegível ({e}); use o arquivo como o eSocial o devolveu",
-                    at(reader.error_position())
+                    "{}: XML ilegível ({}); use o arquivo como o eSocial o devolveu",
+                    at(reader.error_position()),
+                    xml_problem(&e)
                 )
             })?;
             match event {
@@ -148,17 +167,21 @@ impl Returned {
                     }
                 }
                 Event::Text(t) => {
-                    let decoded = t.decode().map_err(|e| format!("{}: {e}", at(pos)))?;
+                    let decoded = t
+                        .decode()
+                        .map_err(|_| format!("{}: texto que não é UTF-8", at(pos)))?;
                     text.push_str(&decoded);
                 }
                 Event::GeneralRef(r) => {
                     if let Some(c) = r
                         .resolve_char_ref()
-                        .map_err(|e| format!("{}: {e}", at(pos)))?
+                        .map_err(|_| format!("{}: referência de caractere inválida", at(pos)))?
                     {
                         text.push(c);
                     } else {
-                        let name = r.decode().map_err(|e| format!("{}: {e}", at(pos)))?;
+                        let name = r
+                            .decode()
+                            .map_err(|_| format!("{}: texto que não é UTF-8", at(pos)))?;
                         text.push_str(match name.as_ref() {
                             "amp" => "&",
                             "lt" => "<",
