@@ -81,9 +81,14 @@ pub fn count(n: u64, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
-/// Formats a money value with exactly 2 places, as files and reports print it.
+/// Formats a money value with exactly 2 places, as files and reports print it. Never a
+/// negative zero: `-0`, `-0.00` and `-0.004` print `0.00`.
 pub fn format_money(value: Decimal) -> String {
-    format!("{:.2}", value)
+    let text = format!("{:.2}", value);
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
+        _ => text,
+    }
 }
 
 /// Splits `total` in proportion to `weights` into amounts of `places` decimals by the largest

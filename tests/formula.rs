@@ -690,3 +690,14 @@ fn explanations_are_bounded() {
     assert_eq!(v["omitted_steps"], 20002);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Negating an absent event, or `0 * -1`, never prints a negative zero.
+#[test]
+fn zero_is_never_negative() {
+    let mut ctx = MapContext::new(2025, 6);
+    ctx.set_variable("L", d("0"));
+    for src in ["-C('9999')", "0 * -1", "0 + -0", "-(L * 2)"] {
+        let v = compile(src).unwrap().evaluate(&ctx).unwrap();
+        assert_eq!(v.to_string(), "0", "{src}");
+    }
+}

@@ -266,17 +266,18 @@ pub fn push_money(buf: &mut Vec<u8>, value: Decimal) {
         _ => None,
     };
     let Some(cents) = cents.filter(|c| *c != 0) else {
-        // A positive zero of any scale is "0.00"; a negative zero keeps `Decimal`'s text.
-        if value.is_zero() && !value.is_sign_negative() {
+        // Zero of any scale and sign is "0.00" (never a negative zero); anything else as
+        // `format_money` prints it.
+        if value.is_zero() {
             buf.push_str("0.00");
             return;
         }
-        let _ = write!(buf, "{value:.2}");
+        buf.push_str(&crate::money::format_money(value));
         return;
     };
     // u64 arithmetic when the cents fit (always, for money): u128 division is a library call.
     let Ok(cents_abs) = u64::try_from(cents.unsigned_abs()) else {
-        let _ = write!(buf, "{value:.2}");
+        buf.push_str(&crate::money::format_money(value));
         return;
     };
     if cents < 0 {
@@ -1006,6 +1007,21 @@ fn discount_documents(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_never_a_negative_zero() {
+        for text in ["-0", "-0.00", "-0.004", "-0.0000001"] {
+            let v: Decimal = text.parse().unwrap();
+            let mut b = Vec::new();
+            push_money(&mut b, v);
+            assert_eq!(String::from_utf8(b).unwrap(), "0.00", "{text}");
+            assert_eq!(crate::money::format_money(v), "0.00", "{text}");
+        }
+        assert_eq!(
+            crate::money::format_money("-0.01".parse().unwrap()),
+            "-0.01"
+        );
+    }
 
     #[test]
     fn long_values_are_quoted_as_excerpts() {

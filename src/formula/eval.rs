@@ -76,6 +76,16 @@ fn integer(value: Decimal, span: Span, what: &str) -> R<i64> {
     integer_slow(value, span, what)
 }
 
+/// Zero is never negative (`-C('X')` of an absent event, `0 * -1`): a negative zero would print
+/// as `-0`.
+#[inline]
+fn positive_zero(mut d: Decimal) -> Decimal {
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    d
+}
+
 #[inline(never)]
 fn integer_slow(value: Decimal, span: Span, what: &str) -> R<i64> {
     if !value.fract().is_zero() {
@@ -233,7 +243,7 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                     Decimal::ZERO
                 }
             },
-            Num::Neg(inner) => -t!(self, self.num(inner)),
+            Num::Neg(inner) => positive_zero(-t!(self, self.num(inner))),
             Num::Arith(op, a, b, span) => {
                 let x = t!(self, self.operand(a));
                 let y = t!(self, self.operand(b));
@@ -249,7 +259,7 @@ impl<C: Context + ?Sized, T: Tracer> Machine<'_, C, T> {
                         }
                     }
                 };
-                self.ok(r)
+                self.ok(r.map(positive_zero))
             }
             Num::If(cond, then, otherwise, span) => {
                 if T::ENABLED {
