@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use consignado::formula::{CompileOptions, MapContext, Program};
-//! use rust_decimal::Decimal;
+//! use consignado::Decimal;
 //!
 //! let margin = Program::compile("RC * 0.3", &CompileOptions::default()).unwrap();
 //! let mut ctx = MapContext::new(2025, 6);
@@ -19,6 +19,10 @@
 //! assert_eq!(margin.evaluate_money(&ctx).unwrap(), "455.40".parse::<Decimal>().unwrap());
 //! ```
 #![warn(missing_docs)]
+
+/// The exact decimal of every amount the API takes and returns (`rust_decimal`'s), re-exported
+/// so that a library user needs no dependency of their own for it.
+pub use rust_decimal::Decimal;
 
 pub mod adapters;
 pub mod batch;
