@@ -701,3 +701,42 @@ fn zero_is_never_negative() {
         assert_eq!(v.to_string(), "0", "{src}");
     }
 }
+
+/// `-` is the standard input for check, eval and fmt.
+#[test]
+fn a_dash_reads_the_standard_input() {
+    use std::io::Write as _;
+    let run = |args: &[&str], input: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_consignado"))
+            .args(args)
+            .current_dir(root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = run(&["check", "-"], "L * 0.3\n");
+    assert_eq!((code, out.as_str()), (0, "-: ok (0 aviso(s))\n"));
+    let (code, _, err) = run(&["check", "-"], "SE L >\n");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("-:"), "{err}");
+    let (code, out, _) = run(&["eval", "-", "--context", MARGEM_CTX], "RC * 0.3\n");
+    assert_eq!((code, out.as_str()), (0, "600.00\n"));
+    let (code, out, _) = run(&["fmt", "--write", "-"], "se l>0 entao 1 senao 2 fimse\n");
+    assert_eq!(code, 0);
+    assert!(out.contains("SE L > 0"), "{out}");
+    assert!(!root().join("-").exists());
+}

@@ -10,7 +10,14 @@ use std::path::{Path, PathBuf};
 /// Reads a formula or context file. Not opening it is an I/O error (exit 2); bytes that are
 /// not UTF-8 are the input's fault (exit 1), with the line and column, as in the batch.
 fn read(path: &Path) -> Result<String, i32> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = if path.as_os_str() == "-" {
+        // `-`: the standard input.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = bytes.map_err(|e| {
         eprintln!(
             "{}: não foi possível ler: {}",
             path.display(),
@@ -198,14 +205,28 @@ pub fn fmt(files: &[PathBuf], check: bool, write: bool) -> i32 {
                 eprintln!("{name}: fora do leiaute canônico (rode `consignado fmt --write`)");
                 code = code.max(EXIT_INPUT);
             }
-        } else if write {
+        } else if write && file.as_os_str() != "-" {
+            // Replaced whole: written beside it, then renamed over it.
             if formatted != source {
-                if let Err(e) = std::fs::write(file, &formatted) {
-                    eprintln!("{name}: não foi possível gravar: {e}");
+                let tmp = file.with_file_name(format!(
+                    ".{}.consignado-fmt-{}",
+                    file.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                    std::process::id()
+                ));
+                let written =
+                    std::fs::write(&tmp, &formatted).and_then(|()| std::fs::rename(&tmp, file));
+                if let Err(e) = written {
+                    let _ = std::fs::remove_file(&tmp);
+                    eprintln!(
+                        "{name}: não foi possível gravar: {}",
+                        consignado::adapters::company::io_message(&e)
+                    );
                     code = code.max(EXIT_USAGE);
                 }
             }
         } else {
+            // `-` (the standard input) with --write: the formatted text goes to the output.
             if files.len() > 1 {
                 println!("/* {name} */");
             }
