@@ -1,4 +1,4 @@
-//! The `consignado` command line: a thin layer over the library (SPEC §5).
+//! The `consignado` command line: a thin layer over the library (README, "The command line").
 
 mod cli;
 

@@ -2,9 +2,9 @@
 //!
 //! Every rounding of a money value in the project goes through [`RoundingPolicy`]. The formula
 //! layer uses [`RoundingPolicy::FORMULA`] (2 places, half away from zero, as RM's
-//! `ARRED(24.50)=25` shows: RM does not use banker's rounding, SPEC §1.6). The consignado rules
+//! `ARRED(24.50)=25` shows: RM does not use banker's rounding; `docs/language.md`, "Values"). The consignado rules
 //! use [`RoundingPolicy::LEGAL_CAP`] for what the engine computes itself (default margin, legal
-//! caps): **down** to the centavo, so a result never exceeds the legal percentage (SPEC §2.1).
+//! caps): **down** to the centavo, so a result never exceeds the legal percentage (`docs/domain.md`, 444: Lei 10.820/2003 art. 1 §1, 35 %).
 //! Both are settings: a configuration may choose another [`RoundingMode`].
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -42,7 +42,7 @@ pub struct RoundingPolicy {
 }
 
 impl RoundingPolicy {
-    /// Formula results used as event values (SPEC §1.6): 2 places, half away from zero.
+    /// Formula results used as event values (`docs/language.md`, "Values"): 2 places, half away from zero.
     pub const FORMULA: RoundingPolicy = RoundingPolicy {
         mode: RoundingMode::HalfUp,
         places: 2,
@@ -96,7 +96,7 @@ pub fn format_money(value: Decimal) -> String {
 /// by one to the parts with the largest discarded remainder (ties: the earlier part).
 ///
 /// The parts add up to exactly `total` rounded down to `places`, and none exceeds its exact
-/// share by a unit or more. Used by the rateio of the margin (SPEC §2.2). Returns `None` when
+/// share by a unit or more. Used by the rateio of the margin (`docs/domain.md`, rateio). Returns `None` when
 /// `weights` is empty, a weight or `total` is negative, the weights add up to zero, or an
 /// operation overflows. Never panics.
 pub fn allocate_largest_remainder(
@@ -239,7 +239,7 @@ pub enum MoneyParseError {
     OutOfRange(String),
 }
 
-/// Reads money as Brazilian files write it (SPEC §3): `1234.56`, `1234,56`, `1.234,56`,
+/// Reads money as Brazilian files write it (`fixtures/README.md`, "Pasta da empresa"): `1234.56`, `1234,56`, `1.234,56`,
 /// `1234`, with an optional sign and `R$`. A single separator followed by exactly three
 /// digits (`1.234`, `1,234`) is ambiguous — a thousands group or a decimal part — and is
 /// rejected rather than guessed.

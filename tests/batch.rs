@@ -7,6 +7,8 @@
 //!   reason and nothing else changes, a broken file stops the run and writes nothing.
 //! - Determinism: the same input gives the same bytes, whatever the number of threads.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,28 +62,6 @@ fn batch(company: &Path, out: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .unwrap()
-}
-
-/// Every file under `dir` (relative path → content), sorted.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
-    let mut files = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(name, read(&path));
-            }
-        }
-    }
-    files
 }
 
 fn copy_sample(to: &Path) {
@@ -158,7 +138,7 @@ fn sample_company_matches_its_expected_outputs() {
             std::fs::copy(out.join(name), expected.join(name)).unwrap();
         }
         let _ = std::fs::remove_dir_all(expected.join("esocial"));
-        for (name, _) in tree(&out.join("esocial")) {
+        for (name, _) in common::tree(&out.join("esocial")) {
             let to = expected.join("esocial").join(&name);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(out.join("esocial").join(&name), to).unwrap();
@@ -174,8 +154,8 @@ fn sample_company_matches_its_expected_outputs() {
         }
     }
     // The eSocial events, file by file.
-    let got = tree(&out.join("esocial"));
-    let want = tree(&expected.join("esocial"));
+    let got = common::tree(&out.join("esocial"));
+    let want = common::tree(&expected.join("esocial"));
     if got != want {
         differ.push(format!(
             "--- esperado/esocial/\n{}\n+++ obtido\n{}",
@@ -919,7 +899,7 @@ fn totals_are_exact_or_the_run_fails_and_long_ones_keep_the_table_in_columns() {
     assert!(!out.join("resumo.txt").exists());
 }
 
-/// SPEC §2.7: "Nenhum evento de folha cadastrado." when installments are informed for the
+/// `fixtures/README.md`, "Mensagens da importação": "Nenhum evento de folha cadastrado." when installments are informed for the
 /// competência and no institution has the events to receive them; not otherwise.
 #[test]
 fn no_payroll_event_is_said_when_installments_have_nowhere_to_go() {

@@ -92,7 +92,7 @@ proptest! {
         let r = apportion(margin, &settings, &ids, &[], policy).unwrap();
         for s in &r.shares {
             prop_assert!(s.value <= margin && s.value >= Decimal::ZERO);
-            // F shares never add up to more than the margin, whatever the rounding (SPEC §2.2).
+            // F shares never add up to more than the margin, whatever the rounding (`docs/domain.md`, rateio).
             prop_assert!(s.value * factor <= margin, "{} × {} > {}", s.value, factor, margin);
         }
         let partial = vec![MarginShare { institution: ids[0].clone(), percent: Decimal::new(10_000 - missing, 2) }];
@@ -268,7 +268,7 @@ fn compiled_config_and_results_are_send_and_sync() {
     assert_send_sync::<consignado::domain::EmployeeResult>();
 }
 
-/// SPEC §2.2: 100,01 with F = 2 under half-up rules is 50,00 each, never 50,01 (which would hand
+/// `docs/domain.md`, rateio: 100,01 with F = 2 under half-up rules is 50,00 each, never 50,01 (which would hand
 /// out one centavo more than the margin).
 #[test]
 fn a_factor_share_is_rounded_down_whatever_the_rules() {

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Money may be a string or a number. A string is read exactly as the company files read money
-//! (SPEC §3, [`crate::money::parse_money`]): `"1200.00"`, `"1234,56"`, `"1.234,56"`, and an
+//! (`fixtures/README.md`, "Pasta da empresa"; [`crate::money::parse_money`]): `"1200.00"`, `"1234,56"`, `"1.234,56"`, and an
 //! ambiguous `"1.234"` is refused, not guessed. JSON numbers are read from their exact text
 //! (serde_json's `arbitrary_precision`), never through binary floating point, and without an
 //! exponent (`1e2` is refused: write `100`); a TOML float is rejected with a request to quote it,
@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for Money {
                 f.write_str("um valor monetário (\"1200.00\" ou 1200.00)")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
-                // One reading of money everywhere: the company files' (SPEC §3).
+                // One reading of money everywhere: the company files'.
                 parse_money(v)
                     .map(Money)
                     .map_err(|e| E::custom(e.to_string()))

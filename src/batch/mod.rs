@@ -147,7 +147,7 @@ pub struct Totals {
     pub margin_sent: u64,
     /// … not eligible.
     pub ineligible: u64,
-    /// … with inconsistent data (SPEC §2.6).
+    /// … with inconsistent data (`docs/domain.md`, consistency).
     pub inconsistent: u64,
     /// … with an invalid distribution.
     pub invalid_distribution: u64,
@@ -295,7 +295,7 @@ impl Totals {
     }
 }
 
-/// Collects rejects, one record per row, with the import messages they imply (SPEC §2.7).
+/// Collects rejects, one record per row, with the import messages they imply (`fixtures/README.md`, "Mensagens da importação").
 #[derive(Debug)]
 pub(crate) struct RejectSink {
     competencia: Competencia,
@@ -685,7 +685,7 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         sink.write_file(REJECTS_JSONL, &text)?;
     }
 
-    // Import messages (SPEC §2.7).
+    // Import messages (`fixtures/README.md`, "Mensagens da importação").
     let messages = import_messages(company, c, &mut rejects.messages);
     sink.write_file(MESSAGES_TXT, messages.join("\n").add_newline())?;
 

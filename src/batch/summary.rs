@@ -23,7 +23,7 @@ pub(super) fn import_messages(
                 .count()
         })
         .sum();
-    // SPEC §2.7: installments informed for the competência, and no institution with the events
+    // `fixtures/README.md`, "Mensagens da importação": installments informed for the competência, and no institution with the events
     // (438 and 439) to receive them.
     let receivers = company
         .config

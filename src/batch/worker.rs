@@ -322,7 +322,7 @@ fn empty_month(ctx: &Ctx<'_>) -> EmployeeMonth {
 
 /// Optional personal dates of the employee row that were there but could not be read. The
 /// employee is computed as if they were missing — the consistency check then withholds the
-/// margin (SPEC §2.6) — and the check's issue says what was read instead of "não informada".
+/// margin (`docs/domain.md`, consistency) — and the check's issue says what was read instead of "não informada".
 #[derive(Default)]
 struct Unreadable {
     /// (the consistency issue's field, the decoding error).

@@ -6,7 +6,7 @@
 //!   de forma integral"). An employee's distribution is then ignored, with warning `D303`.
 //! - **With rateio and fator F ≥ 1**: each institution gets `margin / F`, rounded **down** to the
 //!   centavo whatever the rules' rounding mode, so that F shares never add up to more than the
-//!   margin (SPEC §2.2: 100,01 with F = 2 → 50,00 each, never 50,01). Seed: 1 000.00 with F = 2 →
+//!   margin (100,01 with F = 2 → 50,00 each, never 50,01). Seed: 1 000.00 with F = 2 →
 //!   500.00 each. Each share is at most the
 //!   margin; when there are more institutions than F the shares add up to more than the margin,
 //!   as in RM — the configuration check warns about it (`D142`).
@@ -242,7 +242,7 @@ pub fn apportion_with(
             )])
         }
     };
-    // Rounded down whatever the rules' mode (SPEC §2.2): F × share never exceeds the margin,
+    // Rounded down whatever the rules' mode: F × share never exceeds the margin,
     // so no centavo is handed out twice (100,01 ÷ 2 is 50,00 each, never 50,01).
     let down = RoundingPolicy {
         mode: crate::money::RoundingMode::Down,
