@@ -14,6 +14,8 @@
 //! Regenerate the expected files with `CONSIGNADO_ATUALIZAR=1 cargo test --test
 //! credito_trabalhador`, then review the diff.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -445,28 +447,6 @@ fn batch(company: &Path, out: &Path) -> Output {
         .unwrap()
 }
 
-/// Every file under `dir` (relative path → content).
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(name, read(&path));
-            }
-        }
-    }
-    files
-}
-
 #[test]
 fn the_month_matches_its_expected_outputs() {
     let out = scratch("mes");
@@ -484,7 +464,7 @@ fn the_month_matches_its_expected_outputs() {
             std::fs::copy(out.join(name), expected.join(name)).unwrap();
         }
         let _ = std::fs::remove_dir_all(expected.join("esocial"));
-        for name in tree(&out.join("esocial")).keys() {
+        for name in common::tree(&out.join("esocial")).keys() {
             let to = expected.join("esocial").join(name);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(out.join("esocial").join(name), to).unwrap();
@@ -498,8 +478,8 @@ fn the_month_matches_its_expected_outputs() {
             "{name} diferente do esperado (CONSIGNADO_ATUALIZAR=1 para regravar)"
         );
     }
-    let got = tree(&out.join("esocial"));
-    let want = tree(&expected.join("esocial"));
+    let got = common::tree(&out.join("esocial"));
+    let want = common::tree(&expected.join("esocial"));
     assert_eq!(
         got.keys().collect::<Vec<_>>(),
         want.keys().collect::<Vec<_>>(),

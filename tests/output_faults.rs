@@ -3,7 +3,8 @@
 //! previous one or the new one — and the next run deletes what a killed run left; `gerar`
 //! refuses a folder that is not empty and replaces one whole when asked.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,28 +22,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn manifest(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 /// The hidden folders of runs beside `out`.
@@ -108,17 +87,17 @@ fn a_killed_run_leaves_the_previous_or_the_new_result_whole() {
     // The two whole results: every format (A) and CSV only (B).
     let a_dir = scratch("a").join("saida");
     run_ok(batch(&company, &a_dir, "ambos"));
-    let a = manifest(&a_dir);
+    let a = common::tree(&a_dir);
     let b_dir = scratch("b").join("saida");
     let started = Instant::now();
     run_ok(batch(&company, &b_dir, "csv"));
     let took = started.elapsed();
-    let b = manifest(&b_dir);
+    let b = common::tree(&b_dir);
     assert_ne!(a, b);
 
     let out = scratch("morta").join("saida");
     run_ok(batch(&company, &out, "ambos"));
-    let mut previous = manifest(&out);
+    let mut previous = common::tree(&out);
     assert!(previous == a);
     let mut left_behind = 0;
     for (n, fraction) in [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97, 1.05, 1.3]
@@ -135,7 +114,7 @@ fn a_killed_run_leaves_the_previous_or_the_new_result_whole() {
         std::thread::sleep(took.mul_f64(*fraction));
         let _ = child.kill();
         let _ = child.wait();
-        let now = manifest(&out);
+        let now = common::tree(&out);
         assert!(
             now == previous || now == *new,
             "depois de matar em {fraction}: a pasta não é uma execução inteira"
@@ -147,7 +126,7 @@ fn a_killed_run_leaves_the_previous_or_the_new_result_whole() {
     assert!(left_behind > 0, "nenhuma execução foi interrompida no meio");
     // A run that ends deletes what the killed ones left.
     run_ok(batch(&company, &out, "ambos"));
-    assert!(manifest(&out) == a);
+    assert!(common::tree(&out) == a);
     assert_eq!(hidden_siblings(&out), Vec::<String>::new());
 }
 
@@ -158,14 +137,14 @@ fn two_runs_at_once_leave_one_whole_result() {
     run_ok(batch(&company, &a_dir, "ambos"));
     let b_dir = scratch("b2").join("saida");
     run_ok(batch(&company, &b_dir, "csv"));
-    let (a, b) = (manifest(&a_dir), manifest(&b_dir));
+    let (a, b) = (common::tree(&a_dir), common::tree(&b_dir));
     let out = scratch("juntas").join("saida");
     for _ in 0..3 {
         let mut first = batch(&company, &out, "ambos").spawn().unwrap();
         let mut second = batch(&company, &out, "csv").spawn().unwrap();
         assert!(first.wait().unwrap().success());
         assert!(second.wait().unwrap().success());
-        let now = manifest(&out);
+        let now = common::tree(&out);
         assert!(now == a || now == b, "duas execuções misturadas na pasta");
         assert_eq!(hidden_siblings(&out), Vec::<String>::new());
     }
@@ -302,7 +281,7 @@ fn a_write_that_fails_midway_names_the_output_folder_and_changes_nothing() {
     let company = company("3000");
     let out = scratch("cheio").join("saida");
     run_ok(batch(&company, &out, "ambos"));
-    let before = manifest(&out);
+    let before = common::tree(&out);
     // Writes past 200 KiB fail (EFBIG, as a full disk would make them fail), the signal
     // ignored so that the program sees the error.
     let mut cmd = Command::new("sh");
@@ -324,7 +303,7 @@ fn a_write_that_fails_midway_names_the_output_folder_and_changes_nothing() {
             && !stderr.contains(".consignado-"),
         "{stderr}"
     );
-    assert!(manifest(&out) == before, "a pasta de saída mudou");
+    assert!(common::tree(&out) == before, "a pasta de saída mudou");
     assert_eq!(hidden_siblings(&out), Vec::<String>::new());
 }
 

@@ -117,12 +117,15 @@ pub(crate) fn hidden(dir: &Path) -> Option<PathBuf> {
     let absolute = std::fs::canonicalize(dir)
         .or_else(|_| std::path::absolute(dir))
         .ok()?;
+    hidden_of(&absolute).map(|(_, _, path)| path)
+}
+
+/// (parent, name, hidden sibling of this process) of an absolute folder path with a name.
+fn hidden_of(absolute: &Path) -> Option<(&Path, &str, PathBuf)> {
+    let parent = absolute.parent()?;
     let name = absolute.file_name()?.to_str()?;
-    Some(
-        absolute
-            .parent()?
-            .join(format!(".{name}{MARK}{}", std::process::id())),
-    )
+    let path = parent.join(format!(".{name}{MARK}{}", std::process::id()));
+    Some((parent, name, path))
 }
 
 /// A write error as the user should read it: the hidden folder's paths named as the output
@@ -149,17 +152,14 @@ pub(crate) fn as_user_sees(e: BatchError, dir: &Path) -> BatchError {
 /// deleting the ones of dead runs.
 pub(crate) fn sibling(dir: &Path) -> std::io::Result<PathBuf> {
     let absolute = std::path::absolute(dir)?;
-    let (Some(parent), Some(name)) = (
-        absolute.parent(),
-        absolute.file_name().and_then(|n| n.to_str()),
-    ) else {
-        return Err(std::io::Error::new(
+    let (parent, name, path) = hidden_of(&absolute).ok_or_else(|| {
+        std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "use uma pasta com nome (não a raiz do sistema)",
-        ));
-    };
+        )
+    })?;
     clean_leftovers(parent, name, &absolute);
-    Ok(parent.join(format!(".{name}{MARK}{}", std::process::id())))
+    Ok(path)
 }
 
 /// The output folder being written.

@@ -291,7 +291,7 @@ pub struct Declared {
 }
 
 /// Why a discounted contract has no item.
-fn worker_problem(plan: &Plan, w: &WorkerMonth<'_>) -> Option<String> {
+fn worker_problem(w: &WorkerMonth<'_>) -> Option<String> {
     if w.cpf.len() != 11 || !w.cpf.bytes().all(|b| b.is_ascii_digit()) {
         return Some(format!(
             "CPF '{}' inválido para o eSocial (11 dígitos): corrija funcionarios.csv",
@@ -307,7 +307,6 @@ fn worker_problem(plan: &Plan, w: &WorkerMonth<'_>) -> Option<String> {
     if w.category >= 1000 {
         return Some(format!("categoria {} inválida (3 dígitos)", w.category));
     }
-    let _ = plan;
     None
 }
 
@@ -396,7 +395,7 @@ struct Line<'r> {
 /// `declared.events`, one reconciliation line per contract of a declared institution.
 pub fn declare(plan: &Plan, w: &WorkerMonth<'_>, bufs: &mut Buffers, declared: &mut Declared) {
     let r = w.result;
-    let problem = worker_problem(plan, w);
+    let problem = worker_problem(w);
     let category = if w.category == 0 {
         plan.settings.category.clone()
     } else {
