@@ -89,7 +89,7 @@ fn run(company: &Path, out: &Path) -> Result<batch::Summary, BatchError> {
             csv: true,
             jsonl: true,
         },
-        progress: false,
+        progress: None,
         esocial_at: None,
         signer: None,
     };

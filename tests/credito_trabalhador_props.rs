@@ -103,7 +103,7 @@ fn run_batch(company: &Path, out: &Path) {
                 csv: true,
                 jsonl: false,
             },
-            progress: false,
+            progress: None,
             esocial_at: None,
             signer: None,
         },

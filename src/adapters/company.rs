@@ -1050,6 +1050,14 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "campo {}: {}", self.column, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
 /// Result of decoding a field.
 pub type FieldResult<T> = Result<T, FieldError>;
 

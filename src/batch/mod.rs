@@ -26,7 +26,7 @@
 //!
 //! What this module does not own: the rules ([`crate::domain`]), the file formats
 //! ([`crate::adapters::company`], [`crate::adapters::output`]), the command line
-//! ([`crate::cli`] in the binary).
+//! (`src/cli/` in the binary).
 
 mod esocial;
 pub mod generator;
@@ -71,12 +71,24 @@ pub struct BatchOptions {
     pub output: PathBuf,
     /// Formats to write (rejects are always written as CSV; as JSON Lines too with `jsonl`).
     pub formats: Formats,
-    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
-    pub progress: bool,
+    /// Told of the employees done as the month is computed (the command line draws a bar with
+    /// it); `None` computes silently.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
     /// The timestamp of the eSocial event ids (default: now, Brasília time).
     pub esocial_at: Option<chrono::NaiveDateTime>,
     /// Sign the eSocial events with this certificate.
     pub signer: Option<std::sync::Arc<crate::adapters::esocial::Signer>>,
+}
+
+/// Receives the batch's progress: how many employees the month has, then how many more are
+/// done after each block. Called from the thread that writes the outputs.
+pub trait Progress: Send + Sync + std::fmt::Debug {
+    /// The month has `total` employees to compute.
+    fn start(&self, total: u64);
+    /// `done` more employees were computed (or rejected).
+    fn advance(&self, done: u64);
+    /// The month is computed; the outputs are being moved into place.
+    fn finish(&self);
 }
 
 /// Why a batch stopped.
@@ -527,18 +539,10 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         .as_ref()
         .and_then(|p| p.returned.as_ref())
         .map_or_else(Vec::new, |r| vec![false; r.totals.len()]);
-    let progress = if options.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        let bar = indicatif::ProgressBar::new(index.slots.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {wide_bar} {pos}/{len} funcionários ({per_sec}, falta {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.start(index.slots.len() as u64);
+    }
 
     let mut totals = Totals::new(&company.config);
     let mut used = [0u64; INPUT_FILES];
@@ -622,7 +626,9 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
                 *a += b;
             }
             totals.merge(&chunk.totals);
-            progress.inc(chunk.totals.computed + chunk.rejects.per_file[0]);
+            if let Some(p) = progress {
+                p.advance(chunk.totals.computed + chunk.rejects.per_file[0]);
+            }
             rejects.merge(chunk.rejects);
             chunk.bufs.clear();
             recycled.push(chunk.bufs);
@@ -659,7 +665,9 @@ pub fn run_company(company: &Company, options: &BatchOptions) -> Result<Summary,
         es_totals.s5003_mismatches += n;
         sink.write_chunk(&bufs)?;
     }
-    progress.finish_and_clear();
+    if let Some(p) = progress {
+        p.finish();
+    }
     if std::env::var_os("CONSIGNADO_TEMPOS").is_some() {
         eprintln!(
             "[tempo] gravação (soma): {:.3} s",

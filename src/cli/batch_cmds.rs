@@ -75,6 +75,30 @@ fn signer(args: &EsocialArgs) -> Result<Option<Arc<Signer>>, i32> {
     }
 }
 
+/// The progress bar on stderr (drawn only when stderr is a terminal).
+#[derive(Debug)]
+struct Bar(indicatif::ProgressBar);
+
+impl batch::Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+        self.0.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {wide_bar} {pos}/{len} funcionários ({per_sec}, falta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        self.0
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    fn advance(&self, done: u64) {
+        self.0.inc(done);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// `consignado batch DIR --competencia AAAA-MM --saida OUT [--formato csv|jsonl|ambos]
 /// [--certificado F.pfx [--senha-arquivo F]] [--data-hora-eventos AAAA-MM-DDTHH:MM:SS]`.
 pub fn batch(
@@ -118,6 +142,12 @@ pub fn batch(
             jsonl: true,
         },
     };
+    let progress: Option<Arc<dyn batch::Progress>> =
+        if progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            Some(Arc::new(Bar(indicatif::ProgressBar::hidden())))
+        } else {
+            None
+        };
     let options = BatchOptions {
         competencia,
         output: output.to_path_buf(),

@@ -1,6 +1,6 @@
 //! The syntax tree of a formula: what the analyst wrote, with a [`Span`] on every node.
 //! Names are stored upper-cased (the language is case-insensitive). Nothing here is resolved
-//! or typed; that is the checker's job ([`super::check`]).
+//! or typed; that is the checker's job (`check`, private to the formula module).
 
 use super::span::Span;
 use rust_decimal::Decimal;

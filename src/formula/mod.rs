@@ -3,7 +3,7 @@
 //! Pipeline: **parse** (`grammar/formula.pest` → [`ast`]) → **check** (names, functions,
 //! arity, types; every problem reported) → **compile** (typed nodes, names resolved to slots)
 //! → **evaluate** (checked `Decimal` arithmetic). Also: [`Program::explain`] (the evaluation
-//! as a tree) and [`format`] (the canonical layout).
+//! as a tree) and [`format()`] (the canonical layout).
 //!
 //! This module knows nothing of payroll: events, variables and history come from the host
 //! through the [`Context`] trait.
