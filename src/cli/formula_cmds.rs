@@ -39,7 +39,15 @@ fn mode(strict: bool) -> Mode {
     }
 }
 
-pub fn check(files: &[PathBuf], strict: bool) -> i32 {
+pub fn check(files: &[PathBuf], strict: bool, for_code: Option<&str>, extra: &[String]) -> i32 {
+    let mut variables: Vec<String> = match for_code {
+        Some(c) => consignado::domain::formula_variables(c).unwrap_or(&[]),
+        None => consignado::domain::ALL_FORMULA_VARIABLES,
+    }
+    .iter()
+    .map(|v| (*v).to_owned())
+    .collect();
+    variables.extend(extra.iter().cloned());
     let mut code = EXIT_OK;
     for file in files {
         let source = match read(file) {
@@ -52,6 +60,7 @@ pub fn check(files: &[PathBuf], strict: bool) -> i32 {
         let name = file.display().to_string();
         let options = CompileOptions {
             mode: mode(strict),
+            variables: variables.clone(),
             ..CompileOptions::default()
         };
         match Program::compile(&source, &options) {
@@ -202,7 +211,7 @@ pub fn fmt(files: &[PathBuf], check: bool, write: bool) -> i32 {
         };
         if check {
             if formatted != source {
-                eprintln!("{name}: fora do leiaute canônico (rode `consignado fmt --write`)");
+                eprintln!("{name}: fora do leiaute canônico (rode `consignado fmt --gravar`)");
                 code = code.max(EXIT_INPUT);
             }
         } else if write && file.as_os_str() != "-" {
@@ -226,7 +235,7 @@ pub fn fmt(files: &[PathBuf], check: bool, write: bool) -> i32 {
                 }
             }
         } else {
-            // `-` (the standard input) with --write: the formatted text goes to the output.
+            // `-` (the standard input) with --gravar: the formatted text goes to the output.
             if files.len() > 1 {
                 println!("/* {name} */");
             }

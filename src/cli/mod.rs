@@ -6,7 +6,7 @@ mod batch_cmds;
 mod formula_cmds;
 mod import_cmds;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Exit code: success.
@@ -32,47 +32,56 @@ enum Command {
     /// Analisa e verifica fórmulas (sintaxe, nomes, funções, tipos).
     Check {
         /// Modo estrito: todo SE com seu FIMSE; avisos viram erros.
-        #[arg(long)]
+        #[arg(long = "estrito", alias = "strict")]
         strict: bool,
-        /// Arquivos de fórmula.
-        #[arg(required = true)]
+        /// O código de cálculo a que a fórmula se destina (444, 438 ou 442): só as variáveis
+        /// que as regras dão a esse código são aceitas. Sem ele, todas as das regras (RD, MARGEM).
+        #[arg(long = "codigo", value_name = "CODIGO", value_parser = ["444", "438", "442"])]
+        code: Option<String>,
+        /// Mais uma variável de contexto que a fórmula pode ler (repetível).
+        #[arg(long = "variavel", value_name = "NOME")]
+        variables: Vec<String>,
+        /// Arquivos de fórmula ('-' para a entrada padrão).
+        #[arg(value_name = "ARQUIVO", required = true)]
         files: Vec<PathBuf>,
     },
     /// Avalia uma fórmula num contexto JSON e imprime o valor.
     Eval {
         /// Arquivo da fórmula.
+        #[arg(value_name = "FORMULA")]
         file: PathBuf,
         /// Contexto JSON (competencia, periodo, variaveis, eventos, historico).
-        #[arg(long)]
+        #[arg(long = "contexto", alias = "context", value_name = "ARQUIVO")]
         context: PathBuf,
         /// Modo estrito.
-        #[arg(long)]
+        #[arg(long = "estrito", alias = "strict")]
         strict: bool,
         /// Imprime o decimal exato em vez do valor monetário (2 casas).
-        #[arg(long)]
+        #[arg(long = "exato", alias = "raw")]
         raw: bool,
-        /// Mostra a árvore da avaliação: `--explain` (texto) ou `--explain=json`.
-        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "text", value_parser = ["text", "json"])]
+        /// Mostra a árvore da avaliação: `--explicar` (texto) ou `--explicar=json`.
+        #[arg(long = "explicar", alias = "explain", num_args = 0..=1, require_equals = true, value_name = "FORMA", default_missing_value = "texto", value_parser = clap::builder::PossibleValuesParser::new([clap::builder::PossibleValue::new("texto").alias("text"), clap::builder::PossibleValue::new("json")]))]
         explain: Option<String>,
     },
     /// Imprime (ou confere) o leiaute canônico das fórmulas.
     Fmt {
         /// Não imprime; falha (saída 1) se algum arquivo não estiver no leiaute canônico.
-        #[arg(long, conflicts_with = "write")]
+        #[arg(long = "conferir", alias = "check", conflicts_with = "write")]
         check: bool,
         /// Reescreve os arquivos no lugar.
-        #[arg(long)]
+        #[arg(long = "gravar", alias = "write")]
         write: bool,
         /// Arquivos de fórmula.
-        #[arg(required = true)]
+        #[arg(value_name = "ARQUIVO", required = true)]
         files: Vec<PathBuf>,
     },
     /// Executa casos de teste de fórmulas (arquivos .toml; padrão: fixtures/formula).
     Test {
         /// Arquivos ou pastas de casos.
+        #[arg(value_name = "CAMINHO")]
         paths: Vec<PathBuf>,
         /// Mostra também os casos aprovados.
-        #[arg(long, short)]
+        #[arg(long = "detalhado", alias = "verbose", short = 'v')]
         verbose: bool,
     },
     /// Lote mensal: calcula a competência de uma empresa inteira (margens, rateio, descontos,
@@ -157,9 +166,113 @@ enum ImportKind {
     },
 }
 
+/// The help in Portuguese, for the command and every subcommand: the headings (`Uso:`,
+/// `Argumentos:`, `Opções:`, `Comandos:`), the usage line and the help and version flags
+/// (`-h`/`--ajuda`, `-V`/`--versao`; `--help` and `--version` stay as aliases).
+fn portuguese(cmd: clap::Command, parent: &str) -> clap::Command {
+    let path = if parent.is_empty() {
+        cmd.get_name().to_owned()
+    } else {
+        format!("{parent} {}", cmd.get_name())
+    };
+    let has_subcommands = cmd.has_subcommands();
+    let mut usage = path.clone();
+    let mut template = String::from("{about-with-newline}\nUso: {usage}\n");
+    if has_subcommands {
+        usage.push_str(" <COMANDO>");
+        template.push_str("\nComandos:\n{subcommands}\n");
+    } else {
+        usage.push_str(" [OPÇÕES]");
+        let mut any = false;
+        for a in cmd.get_positionals() {
+            any = true;
+            let name = a
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map_or_else(|| a.get_id().as_str().to_uppercase(), ToString::to_string);
+            let many = matches!(a.get_action(), ArgAction::Append)
+                || a.get_num_args().is_some_and(|n| n.max_values() > 1);
+            let dots = if many { "…" } else { "" };
+            if a.is_required_set() {
+                usage.push_str(&format!(" <{name}>{dots}"));
+            } else {
+                usage.push_str(&format!(" [{name}]{dots}"));
+            }
+        }
+        if any {
+            template.push_str("\nArgumentos:\n{positionals}\n");
+        }
+    }
+    template.push_str("\nOpções:\n{options}\n");
+    let top = parent.is_empty();
+    let mut cmd = cmd
+        .mut_args(|a| {
+            // clap's "[possible values: …]" and "[default: …]" are in English: said in the help.
+            let mut extra = Vec::new();
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            if !values.is_empty() && !matches!(a.get_action(), ArgAction::SetTrue) {
+                extra.push(format!("valores: {}", values.join(", ")));
+            }
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if !defaults.is_empty() && !matches!(a.get_action(), ArgAction::SetTrue) {
+                extra.push(format!("padrão: {}", defaults.join(", ")));
+            }
+            if extra.is_empty() {
+                return a;
+            }
+            let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+            a.help(format!("{help} [{}]", extra.join("; ")))
+                .hide_possible_values(true)
+                .hide_default_value(true)
+        })
+        .override_usage(usage)
+        .help_template(template)
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .arg(
+            Arg::new("ajuda")
+                .short('h')
+                .long("ajuda")
+                .alias("help")
+                .action(ArgAction::Help)
+                .help("Mostra esta ajuda"),
+        );
+    if top {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("versao")
+                .short('V')
+                .long("versao")
+                .alias("version")
+                .action(ArgAction::Version)
+                .help("Mostra a versão"),
+        );
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        let p = path.clone();
+        cmd = cmd.mut_subcommand(name, move |sub| portuguese(sub, &p));
+    }
+    cmd
+}
+
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let parsed = portuguese(Cli::command(), "")
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help, --version.
@@ -172,7 +285,12 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { strict, files } => formula_cmds::check(&files, strict),
+        Command::Check {
+            strict,
+            code,
+            variables,
+            files,
+        } => formula_cmds::check(&files, strict, code.as_deref(), &variables),
         Command::Eval {
             file,
             context,

@@ -76,19 +76,23 @@ impl CompiledConfig {
                 }
             }
         };
-        let margin_formula = compile("margem.formula".to_owned(), &config.margem.formula, &["RD"]);
+        let margin_formula = compile(
+            "margem.formula".to_owned(),
+            &config.margem.formula,
+            formula_variables("444").unwrap_or(&[]),
+        );
         let mut discount_formulas = Vec::new();
         let mut rescission_formulas = Vec::new();
         for (i, inst) in config.instituicoes.iter().enumerate() {
             discount_formulas.push(compile(
                 format!("instituicoes[{i}].formula_438"),
                 &inst.formula_438,
-                &["RD", "MARGEM"],
+                formula_variables("438").unwrap_or(&[]),
             ));
             rescission_formulas.push(compile(
                 format!("instituicoes[{i}].formula_442"),
                 &inst.formula_442,
-                &["RD", "MARGEM"],
+                formula_variables("442").unwrap_or(&[]),
             ));
         }
         if issues.iter().any(DomainIssue::is_error) {
@@ -153,6 +157,21 @@ impl CompiledConfig {
         movement.net_pay_excluding(&|code| !self.produced.contains(code))
     }
 }
+
+/// The context variables the rules give a formula besides `L` and `RC`, by the calculation code
+/// it computes: the 444 formula reads `RD` (the remuneração disponível); the 438 and 442
+/// formulas read `RD` and `MARGEM` (the margin sent to that institution). `None` for a code
+/// that has no formula.
+pub fn formula_variables(code: &str) -> Option<&'static [&'static str]> {
+    match code {
+        "444" => Some(&["RD"]),
+        "438" | "442" => Some(&["RD", "MARGEM"]),
+        _ => None,
+    }
+}
+
+/// Every variable [`formula_variables`] gives to some code.
+pub const ALL_FORMULA_VARIABLES: &[&str] = &["RD", "MARGEM"];
 
 /// Options of [`compute_month_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

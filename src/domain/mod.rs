@@ -66,7 +66,8 @@ pub mod vacation;
 
 pub use config::Config;
 pub use engine::{
-    compute_month, compute_month_with, CompiledConfig, ComputeOptions, EmployeeResult, OutputEvent,
+    compute_month, compute_month_with, formula_variables, CompiledConfig, ComputeOptions,
+    EmployeeResult, OutputEvent, ALL_FORMULA_VARIABLES,
 };
 pub use error::{DomainError, DomainIssue, Severity};
 pub use explain::Explanation;
