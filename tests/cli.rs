@@ -101,3 +101,27 @@ fn the_english_flags_stay_as_aliases() {
     let (en, out_en, _) = consignado(&["fmt", "--check", "-"], f);
     assert_eq!((pt, out_pt), (en, out_en));
 }
+
+#[test]
+fn explain_shows_a_parenthesised_value_whole() {
+    use consignado::formula::{CompileOptions, MapContext, Program};
+    let program = Program::compile(
+        "SE C('0439') > 0 ENTAO SE C('0439') >= (L*0.3) ENTAO L*0.3 SENAO C('0439') FIMSE FIMSE",
+        &CompileOptions::default(),
+    )
+    .unwrap();
+    let mut ctx = MapContext::new(2025, 6);
+    ctx.events.insert("0439".into(), "500.00".parse().unwrap());
+    ctx.variables.insert("L".into(), "1200.00".parse().unwrap());
+    let (value, trace) = program.explain(&ctx);
+    let expected: consignado::Decimal = "360".parse().unwrap();
+    assert!(
+        matches!(value, Ok(consignado::formula::Value::Number(n)) if n == expected),
+        "{value:?}"
+    );
+    let text = trace.to_string();
+    assert!(
+        text.contains("condição C('0439') >= (L*0.3) → verdadeiro"),
+        "{text}"
+    );
+}

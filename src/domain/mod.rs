@@ -46,7 +46,7 @@
 //! Configuration: [`config`] (TOML, validated with every violation reported at once).
 //! Per-employee entry point: [`compute_month`].
 
-mod build;
+pub mod build;
 pub mod config;
 pub mod consistency;
 pub mod discount;

@@ -542,7 +542,11 @@ impl Builder {
                     .into_inner()
                     .next()
                     .ok_or_else(|| Diagnostic::error("E001", span, "parênteses vazios"))?;
-                self.expr(inner, depth + 1)
+                // The parentheses belong to the value: `(L*0.3)` shows whole in a diagnostic
+                // or an explanation of the comparison it ends.
+                let (mut e, d) = self.expr(inner, depth + 1)?;
+                e.span = span;
+                Ok((e, d))
             }
             Rule::call => {
                 let mut inner = pair.into_inner();
