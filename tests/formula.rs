@@ -1,6 +1,8 @@
 //! The formula language end to end: the analyst fixtures, the command line, property tests
 //! and the limits that keep bad input from crashing anything.
 
+mod common;
+
 use consignado::adapters::fixture;
 use consignado::formula::{self, CompileOptions, Context, MapContext, Mode, Program, Value};
 use proptest::prelude::*;
@@ -705,29 +707,7 @@ fn zero_is_never_negative() {
 /// `-` is the standard input for check, eval and fmt.
 #[test]
 fn a_dash_reads_the_standard_input() {
-    use std::io::Write as _;
-    let run = |args: &[&str], input: &str| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_consignado"))
-            .args(args)
-            .current_dir(root())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = common::run_with_stdin;
     let (code, out, _) = run(&["check", "-"], "L * 0.3\n");
     assert_eq!((code, out.as_str()), (0, "-: ok (0 aviso(s))\n"));
     let (code, _, err) = run(&["check", "-"], "SE L >\n");
